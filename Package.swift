@@ -1,0 +1,52 @@
+// swift-tools-version: 6.1
+// SyncDefense: a terminal forensic workbench that detects lip-sync deepfakes.
+//
+// Dependencies point one way:
+//   C shims → Media, Features, Tensor → (model, analysis, …) → SyncDefenseCLI
+// Only the media, tensor-kernel, FFT and terminal modules touch C pointers.
+import PackageDescription
+
+let package = Package(
+    name: "SyncDefense",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "syncdefense", targets: ["SyncDefenseCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // MARK: C libraries (system-library targets with a shim header each)
+        .systemLibrary(name: "CFFmpeg", path: "Sources/CFFmpeg", pkgConfig: "libavformat libavcodec libavutil libswscale libswresample",
+                       providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev", "libswresample-dev"])]),
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CFFTW", path: "Sources/CFFTW", pkgConfig: "fftw3f",
+                       providers: [.apt(["libfftw3-dev"])]),
+        // No pkgConfig on purpose: ncursesw's .pc adds -D_DEFAULT_SOURCE/-D_XOPEN_SOURCE=600,
+        // which fights the wide-character macros the shim defines.
+        .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw",
+                       providers: [.apt(["libncursesw5-dev"])]),
+        .systemLibrary(name: "CEspeakNG", path: "Sources/CEspeakNG", pkgConfig: "espeak-ng",
+                       providers: [.apt(["libespeak-ng-dev"])]),
+
+        // MARK: Swift modules
+        .target(name: "Media", dependencies: ["CFFmpeg"]),
+        .target(name: "Features", dependencies: ["Media", "CFFTW"]),
+        .target(name: "Tensor", dependencies: ["CBLAS"]),
+        .executableTarget(
+            name: "SyncDefenseCLI",
+            dependencies: [
+                "Media", "Features", "Tensor", "CNcursesw", "CEspeakNG", "CBLAS", "CFFTW",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: Tests (one target per module)
+        .testTarget(name: "MediaTests", dependencies: ["Media"]),
+        .testTarget(name: "FeaturesTests", dependencies: ["Features", "Media"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CLITests", dependencies: ["Media"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,1 @@
+// The Features module; its files arrive with the work that builds it.

@@ -1,0 +1,1 @@
+// The Tensor module; its files arrive with the work that builds it.
