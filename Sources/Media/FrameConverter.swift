@@ -1,0 +1,94 @@
+import CFFmpeg
+
+/// Converts decoded frames to ``RGBImage``: crops a region given in displayed
+/// coordinates, scales with swscale to the requested size and applies the
+/// stream's display rotation. Owns its `SwsContext` and staging frame.
+final class FrameConverter {
+    /// Clockwise display rotation (0, 90, 180, 270).
+    let rotation: Int
+    /// Region in displayed coordinates; nil means the whole frame.
+    let region: RegionOfInterest?
+    /// Output size in displayed orientation; nil means the region's own size.
+    let outputSize: (width: Int, height: Int)?
+
+    private var scaler: OpaquePointer?
+    private let staging: Frame
+    private let cropped: Frame
+
+    init(rotation: Int, region: RegionOfInterest?, outputSize: (width: Int, height: Int)?) throws {
+        self.rotation = rotation
+        self.region = region
+        self.outputSize = outputSize
+        staging = try Frame()
+        cropped = try Frame()
+    }
+
+    deinit {
+        sws_freeContext(scaler)
+    }
+
+    /// Converts `frame` into an RGB image in displayed orientation.
+    /// - Throws: ``MediaError/regionOutsideFrame(region:frameWidth:frameHeight:)``
+    ///   when the region does not fit the displayed frame, or an FFmpeg error.
+    func convert(_ frame: Frame) throws -> RGBImage {
+        let storedWidth = frame.width
+        let storedHeight = frame.height
+        let swaps = rotation == 90 || rotation == 270
+        let displayWidth = swaps ? storedHeight : storedWidth
+        let displayHeight = swaps ? storedWidth : storedHeight
+        let displayRegion = region ?? RegionOfInterest(x: 0, y: 0, width: displayWidth, height: displayHeight)
+        guard displayRegion.isInside(width: displayWidth, height: displayHeight) else {
+            throw MediaError.regionOutsideFrame(region: displayRegion, frameWidth: displayWidth, frameHeight: displayHeight)
+        }
+        let stored = displayRegion.storedRegion(rotation: rotation, storedWidth: storedWidth, storedHeight: storedHeight)
+        let target = outputSize ?? (displayRegion.width, displayRegion.height)
+        let storedTarget = swaps ? (width: target.height, height: target.width) : (width: target.width, height: target.height)
+
+        cropped.unref()
+        try check(av_frame_ref(cropped.pointer, frame.pointer), "referencing a frame")
+        if stored != RegionOfInterest(x: 0, y: 0, width: storedWidth, height: storedHeight) {
+            cropped.pointer.pointee.crop_left = Int(stored.x)
+            cropped.pointer.pointee.crop_top = Int(stored.y)
+            cropped.pointer.pointee.crop_right = Int(storedWidth - stored.x - stored.width)
+            cropped.pointer.pointee.crop_bottom = Int(storedHeight - stored.y - stored.height)
+            try check(av_frame_apply_cropping(cropped.pointer, Int32(AV_FRAME_CROP_UNALIGNED)), "cropping to \(displayRegion)")
+        }
+        let image = try scale(cropped, to: storedTarget)
+        cropped.unref()
+        return image.rotatedClockwise(rotation)
+    }
+
+    private func scale(_ source: Frame, to size: (width: Int, height: Int)) throws -> RGBImage {
+        let sourceFormat = AVPixelFormat(rawValue: source.pointer.pointee.format)
+        scaler = sws_getCachedContext(
+            scaler, Int32(source.width), Int32(source.height), sourceFormat,
+            Int32(size.width), Int32(size.height), AV_PIX_FMT_RGB24,
+            Int32(SWS_BILINEAR | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT), nil, nil, nil)
+        guard let scaler else {
+            throw MediaError.ffmpeg(operation: "preparing the scaler from \(source.width)×\(source.height)",
+                                    code: cffmpeg_averror(EINVAL), message: "unsupported pixel format or size")
+        }
+        if staging.width != size.width || staging.height != size.height || staging.isEmpty {
+            staging.unref()
+            staging.pointer.pointee.width = Int32(size.width)
+            staging.pointer.pointee.height = Int32(size.height)
+            staging.pointer.pointee.format = AV_PIX_FMT_RGB24.rawValue
+            try check(av_frame_get_buffer(staging.pointer, 0), "allocating an RGB frame")
+        }
+        try check(av_frame_make_writable(staging.pointer), "allocating an RGB frame")
+        let sourceData = UnsafePointer<UnsafePointer<UInt8>?>(OpaquePointer(source.planes))
+        let rows = sws_scale(scaler, sourceData, source.lineSizes, 0, Int32(source.height), staging.planes, staging.lineSizes)
+        try check(rows, "scaling a \(source.width)×\(source.height) frame")
+
+        let rowBytes = size.width * 3
+        var pixels = [UInt8](repeating: 0, count: rowBytes * size.height)
+        let stride = Int(staging.pointer.pointee.linesize.0)
+        let base = staging.pointer.pointee.data.0!
+        pixels.withUnsafeMutableBytes { target in
+            for y in 0..<size.height {
+                (target.baseAddress! + y * rowBytes).copyMemory(from: base + y * stride, byteCount: rowBytes)
+            }
+        }
+        return RGBImage(width: size.width, height: size.height, pixels: pixels)
+    }
+}

@@ -1,0 +1,167 @@
+import CFFmpeg
+
+/// One frame of the 25 fps analysis timeline.
+public struct VideoFrame: Sendable {
+    /// Frame index `t` on the 25 fps timeline; the frame covers `[t·40 ms, (t+1)·40 ms)`.
+    public let index: Int
+    /// Presentation time of the source frame shown, seconds.
+    public let sourceSeconds: Double
+    /// The (cropped, scaled, rotation-corrected) picture.
+    public let image: RGBImage
+
+    /// Start of the frame's interval, seconds.
+    public var seconds: Double { TimeConventions.videoFrameStart(index) }
+}
+
+/// How to read video.
+public struct VideoReadOptions: Sendable {
+    /// Part of the timeline to read.
+    public var range: TimeRange
+    /// Region of the displayed frame to keep; nil keeps the whole frame.
+    public var region: RegionOfInterest?
+    /// Output size (width, height) in displayed orientation; nil keeps the region's size.
+    public var outputSize: Size?
+    public var limits: MediaLimits
+    /// Decoder threads; 0 lets FFmpeg choose.
+    public var decoderThreads: Int
+
+    public struct Size: Equatable, Sendable {
+        public var width: Int
+        public var height: Int
+        public init(width: Int, height: Int) {
+            self.width = width
+            self.height = height
+        }
+    }
+
+    public init(range: TimeRange = .whole, region: RegionOfInterest? = nil, outputSize: Size? = nil,
+                limits: MediaLimits = .default, decoderThreads: Int = 0) {
+        self.range = range
+        self.region = region
+        self.outputSize = outputSize
+        self.limits = limits
+        self.decoderThreads = decoderThreads
+    }
+}
+
+/// Streams a file's video as RGB frames resampled to exactly 25 fps by
+/// presentation timestamp.
+///
+/// Output frame `t` shows the source frame on screen at the middle of its
+/// interval, `(t + ½)·40 ms`: source frames are duplicated when the source is
+/// slower and dropped when it is faster, whatever its rate (constant or
+/// variable). Before the first source frame the first one is shown. Only the
+/// frames being compared are held in memory.
+public final class VideoReader {
+    /// Clockwise display rotation applied to every frame.
+    public let rotationDegrees: Int
+    /// Source frames decoded so far (before resampling).
+    public private(set) var sourceFramesDecoded = 0
+    /// Packets or frames the decoder rejected as damaged and skipped.
+    public var damagedUnits: Int { stream.decoder.damagedUnits }
+
+    private let path: String
+    private let options: VideoReadOptions
+    private let stream: DecodedStream
+    private let converter: FrameConverter
+    private let fallbackFrameSeconds: Double
+
+    private let current: Frame
+    private var currentSeconds = 0.0
+    private var currentEndSeconds = 0.0
+    private var currentImage: RGBImage?
+    private let lookahead: Frame
+    private var lookaheadSeconds: Double?
+    private var exhausted = false
+    private var nextIndex: Int
+    private let endIndex: Int?
+
+    /// Opens the best video stream of `path`.
+    /// - Throws: ``MediaError`` when the file cannot be opened, has no video,
+    ///   exceeds a limit, or the range is invalid.
+    public init(path: String, options: VideoReadOptions = VideoReadOptions()) throws {
+        try options.range.validate()
+        self.path = path
+        self.options = options
+        let container = try InputContainer(path: path, limits: options.limits)
+        guard let index = container.bestStream(AVMEDIA_TYPE_VIDEO) else { throw MediaError.noVideoStream(path: path) }
+        let avStream = container.stream(index)
+        let parameters = avStream.pointee.codecpar.pointee
+        try options.limits.checkSize(width: Int(parameters.width), height: Int(parameters.height))
+        let maxPixels = Int64(options.limits.maxDimension) * Int64(options.limits.maxDimension)
+        let decoder = try Decoder(container: container, streamIndex: index, threads: options.decoderThreads, maxPixels: maxPixels)
+        stream = try DecodedStream(container: container, decoder: decoder)
+        rotationDegrees = MediaProbe.rotation(of: avStream)
+        if let size = options.outputSize, size.width <= 0 || size.height <= 0 || size.width > 4096 || size.height > 4096 {
+            throw MediaError.invalidArgument("output size \(size.width)×\(size.height): must be between 1 and 4096 pixels per side")
+        }
+        converter = try FrameConverter(rotation: rotationDegrees, region: options.region,
+                                       outputSize: options.outputSize.map { ($0.width, $0.height) })
+        let averageRate = avStream.pointee.avg_frame_rate
+        fallbackFrameSeconds = averageRate.num > 0 && averageRate.den > 0
+            ? Double(averageRate.den) / Double(averageRate.num) : 1 / Double(TimeConventions.videoFPS)
+        current = try Frame()
+        lookahead = try Frame()
+        nextIndex = options.range.firstVideoFrame
+        endIndex = options.range.videoFrameEnd
+        if options.range.startSeconds > 0 {
+            // A container that cannot seek is read from the start instead.
+            try? stream.seek(toSeconds: options.range.startSeconds)
+        }
+    }
+
+    /// The next 25 fps frame, or nil at the end of the range or the file.
+    /// - Throws: ``MediaError`` when nothing can be decoded, a frame exceeds a
+    ///   limit, or the region does not fit the frame.
+    public func next() throws -> VideoFrame? {
+        if let endIndex, nextIndex >= endIndex { return nil }
+        let samplePoint = (Double(nextIndex) + 0.5) / Double(TimeConventions.videoFPS)
+        try advance(to: samplePoint)
+        if current.isEmpty {
+            if sourceFramesDecoded == 0 { throw MediaError.noFramesDecoded(path: path, stream: "video frame") }
+            return nil
+        }
+        if exhausted, lookaheadSeconds == nil, samplePoint >= currentEndSeconds { return nil }
+        if currentImage == nil { currentImage = try converter.convert(current) }
+        defer { nextIndex += 1 }
+        return VideoFrame(index: nextIndex, sourceSeconds: currentSeconds, image: currentImage!)
+    }
+
+    /// Reads every remaining frame of the range.
+    public func readAll() throws -> [VideoFrame] {
+        var frames: [VideoFrame] = []
+        while let frame = try next() { frames.append(frame) }
+        return frames
+    }
+
+    /// Makes `current` the last source frame presented at or before `samplePoint`.
+    private func advance(to samplePoint: Double) throws {
+        while true {
+            if lookaheadSeconds == nil, !exhausted { try decodeLookahead() }
+            guard let nextSeconds = lookaheadSeconds else { return }
+            guard current.isEmpty || nextSeconds <= samplePoint else { return }
+            current.take(from: lookahead)
+            currentSeconds = nextSeconds
+            let duration = Double(current.pointer.pointee.pkt_duration) * timeBaseSeconds
+            currentEndSeconds = nextSeconds + (duration > 0 ? duration : fallbackFrameSeconds)
+            currentImage = nil
+            lookaheadSeconds = nil
+        }
+    }
+
+    private func decodeLookahead() throws {
+        guard try stream.next(into: lookahead) else {
+            exhausted = true
+            return
+        }
+        sourceFramesDecoded += 1
+        try options.limits.checkSize(width: lookahead.width, height: lookahead.height)
+        let seconds = stream.seconds(of: lookahead) ?? (current.isEmpty ? 0 : currentEndSeconds)
+        try options.limits.checkDuration(seconds)
+        lookaheadSeconds = seconds
+    }
+
+    private var timeBaseSeconds: Double {
+        Double(stream.decoder.timeBase.num) / Double(stream.decoder.timeBase.den)
+    }
+}
