@@ -44,7 +44,8 @@ public struct VideoStreamInfo: Codable, Sendable, Equatable {
     public var averageFrameRate: Double?
     /// The frame rate measured from the first packets' timestamps (median interval), fps.
     public var measuredFrameRate: Double?
-    /// True when the measured frame intervals vary by more than 10 %.
+    /// True when the measured frame intervals differ by more than 10 % of their median
+    /// (and more than two time-base ticks).
     public var variableFrameRate: Bool
     /// Smallest and largest measured frame interval, milliseconds.
     public var frameIntervalRangeMilliseconds: [Double]?

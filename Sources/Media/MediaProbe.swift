@@ -59,10 +59,11 @@ public enum MediaProbe {
             let sorted = intervals.sorted()
             let median = sorted[sorted.count / 2]
             if median > 0 { measured = 1 / median }
-            // Ignore the extreme 2 % on each side: container rounding makes single outliers.
-            let low = sorted[sorted.count * 2 / 100]
-            let high = sorted[sorted.count - 1 - sorted.count * 2 / 100]
-            variable = median > 0 && (high - low) / median > 0.10
+            // Timestamps are whole ticks of the stream's time base, so 29.97 fps in
+            // a millisecond time base alternates 33/34 ms: allow two ticks of jitter.
+            let tick = Double(container.stream(index).pointee.time_base.num) / Double(container.stream(index).pointee.time_base.den)
+            let tolerance = max(2 * tick, 0.10 * median)
+            variable = median > 0 && sorted.last! - sorted.first! > tolerance
             intervalRange = [sorted.first! * 1000, sorted.last! * 1000]
         }
         return VideoStreamInfo(

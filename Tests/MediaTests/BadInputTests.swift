@@ -1,0 +1,117 @@
+import Foundation
+import Media
+import Testing
+
+@Suite struct BadInputTests {
+    @Test func missingFile() {
+        #expect(throws: MediaError.fileNotFound(path: "/nonexistent/clip.mp4")) { try MediaProbe.probe("/nonexistent/clip.mp4") }
+    }
+
+    @Test func directory() throws {
+        let folder = try TestMedia.folder()
+        #expect(throws: MediaError.notARegularFile(path: folder.path)) { try MediaProbe.probe(folder.path) }
+    }
+
+    @Test func emptyFile() throws {
+        let path = try TestMedia.folder().appendingPathComponent("empty.mp4").path
+        _ = FileManager.default.createFile(atPath: path, contents: Data())
+        #expect(throws: MediaError.emptyFile(path: path)) { try MediaProbe.probe(path) }
+    }
+
+    @Test func garbageBytes() throws {
+        let path = try TestMedia.folder().appendingPathComponent("garbage.mp4").path
+        var generator = SystemRandomNumberGenerator()
+        _ = FileManager.default.createFile(atPath: path, contents: Data((0..<50_000).map { _ in UInt8.random(in: 0...255, using: &generator) }))
+        #expect(throws: MediaError.self) { try MediaProbe.probe(path) }
+        #expect(throws: MediaError.self) { _ = try Clip.load(path: path) }
+    }
+
+    @Test func truncatedFiles() throws {
+        let folder = try TestMedia.folder()
+        let url = try TestMedia.writeClip(folder.appendingPathComponent("full.mp4"), frames: 100)
+        let bytes = try Data(contentsOf: url)
+        for fraction in [0.01, 0.3, 0.6, 0.95] {
+            let cut = folder.appendingPathComponent("cut-\(fraction).mp4")
+            try bytes.prefix(Int(Double(bytes.count) * fraction)).write(to: cut)
+            // Either a clear error or what could be decoded: never a crash or hang.
+            do {
+                let frames = try VideoReader(path: cut.path).readAll()
+                #expect(frames.count <= 100)
+            } catch let error as MediaError {
+                #expect(!error.description.isEmpty)
+            }
+        }
+    }
+
+    @Test func audioOnlyIsDescribedButHasNoVideo() throws {
+        let folder = try TestMedia.folder()
+        let url = try TestMedia.writeClip(folder.appendingPathComponent("audio.mp4"), frames: 25, video: false)
+        let info = try MediaProbe.probe(url.path)
+        #expect(info.video == nil)
+        #expect(info.audio?.codec == "aac")
+        #expect(throws: MediaError.noVideoStream(path: url.path)) { _ = try VideoReader(path: url.path) }
+        #expect(try AudioReader(path: url.path).readAll().count > 15_000)
+    }
+
+    @Test func videoOnlyHasNoAudio() throws {
+        let folder = try TestMedia.folder()
+        let url = try TestMedia.writeClip(folder.appendingPathComponent("video.mp4"), frames: 10, audio: nil)
+        #expect(try MediaProbe.probe(url.path).audio == nil)
+        #expect(throws: MediaError.noAudioStream(path: url.path)) { _ = try AudioReader(path: url.path) }
+        #expect(throws: MediaError.noAudioStream(path: url.path)) { _ = try Clip.load(path: url.path) }
+    }
+
+    @Test func tinyVideo() throws {
+        let folder = try TestMedia.folder()
+        let url = try TestMedia.writeClip(folder.appendingPathComponent("tiny.mp4"), width: 1, height: 1, frames: 5, audio: nil)
+        let info = try MediaProbe.probe(url.path)
+        #expect(info.video?.width == 1 && info.video?.height == 1)
+        let frames = try VideoReader(path: url.path, options: VideoReadOptions(outputSize: .init(width: 8, height: 8))).readAll()
+        #expect(frames.count == 5)
+        #expect(frames[0].image.width == 8)
+    }
+
+    @Test func zeroLengthStreams() throws {
+        let folder = try TestMedia.folder()
+        let path = folder.appendingPathComponent("zero.mp4").path
+        let writer = try MP4Writer(path: path, video: MP4Writer.Video(width: 16, height: 16, preset: "ultrafast"), audio: MP4Writer.Audio())
+        try writer.finish()
+        _ = try? MediaProbe.probe(path)
+        #expect(throws: MediaError.self) { _ = try VideoReader(path: path).readAll() }
+        #expect(throws: MediaError.self) { _ = try Clip.load(path: path) }
+    }
+
+    @Test func limitsAreEnforced() throws {
+        let folder = try TestMedia.folder()
+        let url = try TestMedia.writeClip(folder.appendingPathComponent("c.mp4"), width: 64, height: 48, frames: 50)
+        var small = MediaLimits()
+        small.maxDimension = 32
+        #expect(throws: MediaError.self) { _ = try VideoReader(path: url.path, options: VideoReadOptions(limits: small)) }
+        var short = MediaLimits()
+        short.maxDurationSeconds = 1
+        #expect(throws: MediaError.self) { _ = try MediaProbe.probe(url.path, limits: short) }
+        var tinyFiles = MediaLimits()
+        tinyFiles.maxFileBytes = 100
+        #expect(throws: MediaError.self) { _ = try MediaProbe.probe(url.path, limits: tinyFiles) }
+    }
+
+    @Test func invalidRangesAreRejected() throws {
+        let folder = try TestMedia.folder()
+        let url = try TestMedia.writeClip(folder.appendingPathComponent("c.mp4"), frames: 10)
+        for range in [TimeRange(startSeconds: -1), TimeRange(startSeconds: .nan), TimeRange(startSeconds: 0, durationSeconds: 0)] {
+            #expect(throws: MediaError.self) { _ = try VideoReader(path: url.path, options: VideoReadOptions(range: range)) }
+        }
+        let beyond = try VideoReader(path: url.path, options: VideoReadOptions(range: TimeRange(startSeconds: 30))).readAll()
+        #expect(beyond.isEmpty)
+    }
+
+    @Test func errorMessagesAreOneLine() {
+        let errors: [MediaError] = [.fileNotFound(path: "x"), .emptyFile(path: "x"), .noVideoStream(path: "x"),
+                                    .limitExceeded(what: "a", value: "b", limit: "c", flag: "--d"),
+                                    .unreadableContainer(path: "x", reason: "Invalid data found when processing input")]
+        for error in errors {
+            #expect(!error.description.contains("\n"))
+            #expect(error.description.count > 10)
+        }
+    }
+}
