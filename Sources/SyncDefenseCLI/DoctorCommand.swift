@@ -1,0 +1,51 @@
+import ArgumentParser
+import CBLAS
+import CEspeakNG
+import CFFTW
+import CNcursesw
+import Foundation
+import Media
+
+/// `syncdefense doctor`: the versions of every library the tool runs on.
+struct Doctor: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Report the libraries SyncDefense is linked against and whether each works (JSON)."
+    )
+
+    struct Report: Encodable {
+        var version: String
+        var ffmpeg: [String: String]
+        var openblas: String
+        var openblasThreads: Int
+        var fftw: String
+        var ncurses: String
+        var espeakNG: String
+        var h264Encoder: Bool
+        var aacEncoder: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case version, ffmpeg, openblas
+            case openblasThreads = "openblas_threads"
+            case fftw, ncurses
+            case espeakNG = "espeak_ng"
+            case h264Encoder = "h264_encoder"
+            case aacEncoder = "aac_encoder"
+        }
+    }
+
+    func run() async throws {
+        var path: UnsafePointer<CChar>?
+        let espeak = String(cString: espeak_Info(&path))
+        let report = Report(
+            version: SyncDefenseVersion.string,
+            ffmpeg: MediaLibraries.versions,
+            openblas: String(cString: openblas_get_config()).trimmingCharacters(in: .whitespaces),
+            openblasThreads: Int(openblas_get_num_threads()),
+            fftw: String(cString: cfftw_version()),
+            ncurses: String(cString: cncurses_version()),
+            espeakNG: espeak,
+            h264Encoder: MediaLibraries.hasEncoder("libx264"),
+            aacEncoder: MediaLibraries.hasEncoder("aac"))
+        try JSONOutput.print(report)
+    }
+}

@@ -1,0 +1,92 @@
+import ArgumentParser
+import Features
+import Foundation
+import Media
+
+/// `syncdefense features FILE`: the model's inputs as NumPy files.
+struct FeaturesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "features",
+        abstract: "Write the log-mel (80, T_a) and mouth crops (T, 3, H, W) of a file as float32 .npy.",
+        discussion: """
+        Frames are resampled to 25 fps and scaled to [0, 1]; the log-mel is librosa's \
+        melspectrogram(sr=16000, n_fft=512, hop_length=160, win_length=400, n_mels=80, \
+        fmax=8000, norm="slaney") followed by log(mel + 1e-6). With --frames-out the audio \
+        covers exactly the frames read (T·640 samples, so T_a = 4T + 1).
+        """
+    )
+
+    @Argument(help: "The media file.")
+    var file: String
+
+    @Option(name: .customLong("mel-out"), help: "Where to write the log-mel .npy.")
+    var melOut: String?
+
+    @Option(name: .customLong("frames-out"), help: "Where to write the mouth crops .npy.")
+    var framesOut: String?
+
+    @OptionGroup var region: RegionOptions
+    @OptionGroup var limits: MediaLimitOptions
+
+    func validate() throws {
+        if melOut == nil && framesOut == nil {
+            throw ValidationError("give --mel-out, --frames-out or both")
+        }
+        if region.roi != nil && framesOut == nil {
+            throw ValidationError("--roi selects the mouth crops: give --frames-out too")
+        }
+    }
+
+    /// What the command wrote, printed as JSON.
+    struct Summary: Encodable {
+        var file: String
+        var firstFrame: Int
+        var frames: Int?
+        var framesShape: [Int]?
+        var framesOut: String?
+        var melShape: [Int]?
+        var melOut: String?
+        var speechFrames: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case file
+            case firstFrame = "first_frame"
+            case frames
+            case framesShape = "frames_shape"
+            case framesOut = "frames_out"
+            case melShape = "mel_shape"
+            case melOut = "mel_out"
+            case speechFrames = "speech_frames"
+        }
+    }
+
+    func run() async throws {
+        let spectrogram = try LogMelSpectrogram()
+        var summary = Summary(file: file, firstFrame: 0)
+        let audio: [Float]
+        if let framesOut {
+            let options = VideoReadOptions(range: region.range, region: try region.region,
+                                           outputSize: .init(width: region.cropSize, height: region.cropSize),
+                                           limits: limits.limits)
+            let clip = try Clip.load(path: file, options: options)
+            let shape = [clip.frameCount, 3, region.cropSize, region.cropSize]
+            try NPYFile.write(try NPYArray(shape: shape, values: clip.planarFrames()), to: URL(fileURLWithPath: framesOut))
+            summary.firstFrame = clip.firstFrameIndex
+            summary.frames = clip.frameCount
+            summary.framesShape = shape
+            summary.framesOut = framesOut
+            audio = clip.audio
+        } else {
+            audio = try AudioReader(path: file, options: AudioReadOptions(range: region.range, limits: limits.limits)).readAll()
+            summary.firstFrame = Int((region.start * Double(TimeConventions.videoFPS)).rounded(.up))
+        }
+        guard !audio.isEmpty else { throw MediaError.noFramesDecoded(path: file, stream: "audio in the requested range") }
+        let mel = try spectrogram(audio)
+        if let melOut {
+            try NPYFile.write(NPYArray(mel), to: URL(fileURLWithPath: melOut))
+            summary.melShape = [mel.bins, mel.frames]
+            summary.melOut = melOut
+        }
+        try JSONOutput.print(summary)
+    }
+}
