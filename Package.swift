@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "MediaTests", dependencies: ["Media"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "Media"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "CLITests", dependencies: ["Media"]),
+        .testTarget(name: "CLITests", dependencies: ["Media", "Features", "SyncDefenseCLI"]),
     ],
     swiftLanguageModes: [.v6]
 )

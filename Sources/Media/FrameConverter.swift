@@ -63,7 +63,7 @@ final class FrameConverter {
         scaler = sws_getCachedContext(
             scaler, Int32(source.width), Int32(source.height), sourceFormat,
             Int32(size.width), Int32(size.height), AV_PIX_FMT_RGB24,
-            Int32(SWS_BILINEAR | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT), nil, nil, nil)
+            Int32(SWS_AREA), nil, nil, nil)
         guard let scaler else {
             throw MediaError.ffmpeg(operation: "preparing the scaler from \(source.width)×\(source.height)",
                                     code: cffmpeg_averror(EINVAL), message: "unsupported pixel format or size")

@@ -61,6 +61,8 @@ struct FeaturesCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Probing first applies every limit, whichever streams are then read.
+        _ = try MediaProbe.probe(file, limits: limits.limits)
         let spectrogram = try LogMelSpectrogram()
         var summary = Summary(file: file, firstFrame: 0)
         let audio: [Float]
