@@ -15,7 +15,7 @@ PACKAGES=(
   # terminal workbench
   libncursesw5-dev
   # speech synthesis for the synthetic corpus
-  libespeak-ng-dev espeak-ng-data
+  libespeak-ng-dev espeak-ng-data espeak-ng
   # terminal tests drive the workbench as a person would
   tmux
 )

@@ -1,1 +1,0 @@
-// The Features module; its files arrive with the work that builds it.
