@@ -22,7 +22,7 @@ final class Decoder {
         timeBase = stream.pointee.time_base
         codecName = String(cString: avcodec_get_name(parameters.pointee.codec_id))
         guard let codec = avcodec_find_decoder(parameters.pointee.codec_id) else {
-            throw MediaError.noDecoder(codec: codecName)
+            throw MediaError.noDecoder(codec: codecName == "none" ? "unknown (the stream header is damaged)" : codecName)
         }
         guard let allocated = avcodec_alloc_context3(codec) else {
             throw MediaError.ffmpeg(operation: "allocating a decoder", code: cffmpeg_averror(ENOMEM), message: "out of memory")

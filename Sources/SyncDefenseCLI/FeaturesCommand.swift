@@ -25,12 +25,15 @@ struct FeaturesCommand: AsyncParsableCommand {
     @Option(name: .customLong("frames-out"), help: "Where to write the mouth crops .npy.")
     var framesOut: String?
 
+    @Option(name: .customLong("vad-out"), help: "Where to write the voice-activity mask (T,) as 0/1 float32 .npy.")
+    var vadOut: String?
+
     @OptionGroup var region: RegionOptions
     @OptionGroup var limits: MediaLimitOptions
 
     func validate() throws {
-        if melOut == nil && framesOut == nil {
-            throw ValidationError("give --mel-out, --frames-out or both")
+        if melOut == nil && framesOut == nil && vadOut == nil {
+            throw ValidationError("give at least one of --mel-out, --frames-out, --vad-out")
         }
         if region.roi != nil && framesOut == nil {
             throw ValidationError("--roi selects the mouth crops: give --frames-out too")
@@ -47,6 +50,8 @@ struct FeaturesCommand: AsyncParsableCommand {
         var melShape: [Int]?
         var melOut: String?
         var speechFrames: Int?
+        var speechFraction: Double?
+        var vadOut: String?
 
         enum CodingKeys: String, CodingKey {
             case file
@@ -57,6 +62,8 @@ struct FeaturesCommand: AsyncParsableCommand {
             case melShape = "mel_shape"
             case melOut = "mel_out"
             case speechFrames = "speech_frames"
+            case speechFraction = "speech_fraction"
+            case vadOut = "vad_out"
         }
     }
 
@@ -88,6 +95,14 @@ struct FeaturesCommand: AsyncParsableCommand {
             try NPYFile.write(NPYArray(mel), to: URL(fileURLWithPath: melOut))
             summary.melShape = [mel.bins, mel.frames]
             summary.melOut = melOut
+        }
+        let speech = try VoiceActivityDetector(spectrogram: spectrogram)(mel, videoFrameCount: summary.frames)
+        summary.speechFrames = speech.isSpeech.filter { $0 }.count
+        summary.speechFraction = speech.speechFraction
+        if let vadOut {
+            let mask = speech.isSpeech.map { $0 ? Float(1) : 0 }
+            try NPYFile.write(try NPYArray(shape: [mask.count], values: mask), to: URL(fileURLWithPath: vadOut))
+            summary.vadOut = vadOut
         }
         try JSONOutput.print(summary)
     }

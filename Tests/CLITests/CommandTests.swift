@@ -24,14 +24,18 @@ import Testing
         try CommandRunner.writeClip(clip, seconds: 2, audio: .init(sampleRate: 8_000, channels: 1))
         let mel = folder.appendingPathComponent("mel.npy")
         let frames = folder.appendingPathComponent("frames.npy")
+        let vad = folder.appendingPathComponent("vad.npy")
         let outcome = try CommandRunner.run(["features", clip.path, "--mel-out", mel.path, "--frames-out", frames.path,
-                                             "--crop-size", "32", "--start", "0.4", "--duration", "1"])
+                                             "--vad-out", vad.path, "--crop-size", "32", "--start", "0.4", "--duration", "1"])
         #expect(outcome.status == 0, "\(outcome.stderr)")
         let melArray = try NPYFile.read(from: mel)
         let frameArray = try NPYFile.read(from: frames)
         #expect(frameArray.shape == [25, 3, 32, 32])
         #expect(melArray.shape == [80, 25 * 4 + 1])
         #expect(frameArray.values.allSatisfy { $0 >= 0 && $0 <= 1 })
+        let vadArray = try NPYFile.read(from: vad)
+        #expect(vadArray.shape == [25])
+        #expect(vadArray.values.allSatisfy { $0 == 0 || $0 == 1 })
         let summary = try CommandRunner.json(outcome.stdout)
         #expect(summary["first_frame"] as? Int == 10)
     }
@@ -64,6 +68,7 @@ import Testing
             (["features", clip.path, "--frames-out", frames.path, "--roi", "50,40,30,30"], "not inside"),
             (["features", clip.path, "--mel-out", mel.path, "--max-resolution", "16"], "exceeds the limit"),
             (["features", clip.path], "--mel-out"),
+            (["features", clip.path, "--mel-out", mel.path, "--roi", "1,1,8,8"], "--frames-out"),
         ]
         for (arguments, phrase) in cases {
             let outcome = try CommandRunner.run(arguments)
