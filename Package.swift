@@ -34,10 +34,11 @@ let package = Package(
         .target(name: "Media", dependencies: ["CFFmpeg"]),
         .target(name: "Features", dependencies: ["Media", "CFFTW"]),
         .target(name: "Tensor", dependencies: ["CBLAS"]),
+        .target(name: "Synth", dependencies: ["Media", "Features", "CEspeakNG"]),
         .executableTarget(
             name: "SyncDefenseCLI",
             dependencies: [
-                "Media", "Features", "Tensor", "CNcursesw", "CEspeakNG", "CBLAS", "CFFTW",
+                "Media", "Features", "Tensor", "Synth", "CNcursesw", "CEspeakNG", "CBLAS", "CFFTW",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -46,6 +47,7 @@ let package = Package(
         .testTarget(name: "MediaTests", dependencies: ["Media"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "Media"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SynthTests", dependencies: ["Synth", "Media", "Features"]),
         .testTarget(name: "CLITests", dependencies: ["Media", "Features", "SyncDefenseCLI"]),
     ],
     swiftLanguageModes: [.v6]
