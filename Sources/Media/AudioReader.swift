@@ -39,6 +39,9 @@ public final class AudioReader {
     private let sampleEnd: Int?
     private var finished = false
     private var framesDecoded = 0
+    private let declaredEnd: Double?
+    /// Audio frames skipped because their timestamp lay far beyond the file's declared duration.
+    public private(set) var framesWithDamagedTimestamps = 0
     private static let gapToleranceSamples = TimeConventions.audioSampleRate / 50
 
     /// Opens the best audio stream of `path`.
@@ -52,6 +55,7 @@ public final class AudioReader {
         let parameters = container.stream(index).pointee.codecpar.pointee
         sourceSampleRate = Int(parameters.sample_rate)
         sourceChannels = Int(parameters.ch_layout.nb_channels)
+        declaredEnd = container.declaredEndSeconds(stream: index)
         let decoder = try Decoder(container: container, streamIndex: index, threads: 1)
         stream = try DecodedStream(container: container, decoder: decoder)
         frame = try Frame()
@@ -76,7 +80,15 @@ public final class AudioReader {
             framesDecoded += 1
             var chunks: [Float] = []
             let frameStart = stream.seconds(of: frame).map { Int(($0 * Double(TimeConventions.audioSampleRate)).rounded()) }
-            if let frameStart { try options.limits.checkDuration(Double(frameStart) / Double(TimeConventions.audioSampleRate)) }
+            if let frameStart {
+                let seconds = Double(frameStart) / Double(TimeConventions.audioSampleRate)
+                if let declaredEnd, seconds > declaredEnd + MediaLimits.timestampSlackSeconds {
+                    framesWithDamagedTimestamps += 1
+                    frame.unref()
+                    continue
+                }
+                try options.limits.checkDuration(seconds)
+            }
             let expected = (position ?? frameStart ?? 0) + resampler.bufferedOutputSamples
             var start = position ?? frameStart ?? 0
             if let frameStart, position != nil, frameStart - expected > AudioReader.gapToleranceSamples {

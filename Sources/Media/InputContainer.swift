@@ -89,6 +89,19 @@ final class InputContainer {
 
     var bitRate: Int64 { format.pointee.bit_rate }
 
+    /// The latest end the container or the stream declares, seconds on the shared
+    /// timeline; timestamps far past it are damage, not content.
+    func declaredEndSeconds(stream index: Int32) -> Double? {
+        let avStream = stream(index)
+        let timeBase = avStream.pointee.time_base
+        var end = durationSeconds
+        if avStream.pointee.duration != FFmpegCode.noPTS, avStream.pointee.duration > 0, timeBase.den > 0 {
+            let streamEnd = Double(avStream.pointee.duration) * Double(timeBase.num) / Double(timeBase.den)
+            end = max(end ?? 0, streamEnd)
+        }
+        return end
+    }
+
     var streamCount: Int { Int(format.pointee.nb_streams) }
 
     /// The stream at `index`.

@@ -20,6 +20,9 @@ public struct MediaLimits: Sendable, Equatable {
 
     public static let `default` = MediaLimits()
 
+    /// How far past the declared duration a timestamp may lie before it counts as damage, seconds.
+    public static let timestampSlackSeconds = 2.0
+
     func checkDuration(_ seconds: Double) throws {
         if seconds > maxDurationSeconds {
             throw MediaError.limitExceeded(what: "duration", value: String(format: "%.0f s", seconds),

@@ -77,3 +77,37 @@ final class Resampler {
         inputRate = rate
     }
 }
+
+/// Converts a whole mono signal from one sample rate to another with swresample.
+public enum SampleRateConverter {
+    /// Resamples mono `samples` from `sourceRate` to `targetRate` (Hz).
+    /// - Returns: About `samples.count · targetRate / sourceRate` samples, aligned at the start.
+    /// - Throws: ``MediaError`` for invalid rates or a resampler failure.
+    public static func convert(_ samples: [Float], from sourceRate: Int, to targetRate: Int) throws -> [Float] {
+        guard sourceRate > 0, targetRate > 0, sourceRate <= 1_000_000, targetRate <= 1_000_000 else {
+            throw MediaError.invalidArgument("sample rates \(sourceRate) → \(targetRate) Hz must be positive")
+        }
+        if sourceRate == targetRate || samples.isEmpty { return samples }
+        var context: OpaquePointer?
+        var outputLayout = cffmpeg_layout_mono()
+        var inputLayout = cffmpeg_layout_mono()
+        try check(swr_alloc_set_opts2(&context, &outputLayout, AV_SAMPLE_FMT_FLT, Int32(targetRate),
+                                      &inputLayout, AV_SAMPLE_FMT_FLT, Int32(sourceRate), 0, nil), "configuring a resampler")
+        defer { swr_free(&context) }
+        try check(swr_init(context), "starting a resampler (\(sourceRate) → \(targetRate) Hz)")
+        let capacity = Int(Int64(samples.count) * Int64(targetRate) / Int64(sourceRate)) + 256
+        var output = [Float](repeating: 0, count: capacity)
+        let written = try samples.withUnsafeBytes { source in
+            try output.withUnsafeMutableBytes { target -> Int in
+                var input: UnsafePointer<UInt8>? = source.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                var out: UnsafeMutablePointer<UInt8>? = target.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                let first = try check(swr_convert(context, &out, Int32(capacity), &input, Int32(samples.count)), "resampling")
+                var tail: UnsafeMutablePointer<UInt8>? = out! + Int(first) * 4
+                let rest = try check(swr_convert(context, &tail, Int32(capacity) - first, nil, 0), "flushing a resampler")
+                return Int(first + rest)
+            }
+        }
+        output.removeLast(capacity - written)
+        return output
+    }
+}

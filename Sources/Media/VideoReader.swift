@@ -65,6 +65,9 @@ public final class VideoReader {
     private let stream: DecodedStream
     private let converter: FrameConverter
     private let fallbackFrameSeconds: Double
+    private let declaredEnd: Double?
+    /// Frames skipped because their timestamp lay far beyond the file's declared duration.
+    public private(set) var framesWithDamagedTimestamps = 0
 
     private let current: Frame
     private var currentSeconds = 0.0
@@ -100,6 +103,7 @@ public final class VideoReader {
         let averageRate = avStream.pointee.avg_frame_rate
         fallbackFrameSeconds = averageRate.num > 0 && averageRate.den > 0
             ? Double(averageRate.den) / Double(averageRate.num) : 1 / Double(TimeConventions.videoFPS)
+        declaredEnd = container.declaredEndSeconds(stream: index)
         current = try Frame()
         lookahead = try Frame()
         nextIndex = options.range.firstVideoFrame
@@ -150,15 +154,25 @@ public final class VideoReader {
     }
 
     private func decodeLookahead() throws {
-        guard try stream.next(into: lookahead) else {
-            exhausted = true
+        while true {
+            guard try stream.next(into: lookahead) else {
+                exhausted = true
+                return
+            }
+            sourceFramesDecoded += 1
+            try options.limits.checkSize(width: lookahead.width, height: lookahead.height)
+            let seconds = stream.seconds(of: lookahead) ?? (current.isEmpty ? 0 : currentEndSeconds)
+            // A timestamp far past the declared end would stretch a damaged file into
+            // hours of repeated frames: skip the frame and count it.
+            if let declaredEnd, seconds > declaredEnd + MediaLimits.timestampSlackSeconds {
+                framesWithDamagedTimestamps += 1
+                lookahead.unref()
+                continue
+            }
+            try options.limits.checkDuration(seconds)
+            lookaheadSeconds = seconds
             return
         }
-        sourceFramesDecoded += 1
-        try options.limits.checkSize(width: lookahead.width, height: lookahead.height)
-        let seconds = stream.seconds(of: lookahead) ?? (current.isEmpty ? 0 : currentEndSeconds)
-        try options.limits.checkDuration(seconds)
-        lookaheadSeconds = seconds
     }
 
     private var timeBaseSeconds: Double {

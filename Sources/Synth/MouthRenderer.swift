@@ -296,3 +296,20 @@ public struct MouthRenderer: Sendable {
         return RGBImage(width: w, height: h, pixels: out)
     }
 }
+
+extension MouthRenderer {
+    /// Where the mouth is in the image at time `t`: centre and half-width in pixels
+    /// (follows the head motion).
+    public func mouthRegion(at t: Double) -> (x: Double, y: Double, halfWidth: Double) {
+        let (dx, dy, scale, angle) = motionTransform(at: t)
+        let fx = 0.0, fy = appearance.mouthHeight
+        let ix = scale * (cos(angle) * fx - sin(angle) * fy) + dx
+        let iy = scale * (sin(angle) * fx + cos(angle) * fy) + dy
+        let n = Double(size)
+        return ((ix + 1) / 2 * n, (iy + 1) / 2 * n, 0.56 * appearance.mouthWidth * scale / 2 * n)
+    }
+
+    func motionTransform(at t: Double) -> (dx: Double, dy: Double, scale: Double, angle: Double) {
+        motion.transform(at: t)
+    }
+}

@@ -48,6 +48,7 @@ public enum SynthesisError: Error, CustomStringConvertible, Equatable {
     case unknownVoice(String)
     case synthesisFailed(code: Int32)
     case emptyUtterance(String)
+    case corpusMismatch(String)
 
     public var description: String {
         switch self {
@@ -59,43 +60,47 @@ public enum SynthesisError: Error, CustomStringConvertible, Equatable {
             return "espeak-ng synthesis failed (code \(code))"
         case .emptyUtterance(let text):
             return "espeak-ng produced no audio for '\(text)'"
+        case .corpusMismatch(let folder):
+            return "\(folder) holds a corpus made with another seed, generator or settings; choose a new --out folder"
         }
     }
 }
 
-/// espeak-ng through its C library, in synchronous mode with IPA phoneme events.
+/// espeak-ng through its C library, with IPA phoneme events.
 ///
-/// espeak-ng keeps global state, so every call is serialised by one lock; the
-/// synthesizer can be used from many threads.
+/// espeak-ng carries state from one utterance to the next (waveform phase, echo,
+/// its random generator), so the same request would sound slightly different
+/// depending on what came before. Every utterance is therefore spoken in a forked
+/// child of a process whose espeak-ng was initialised and never used: the result
+/// depends only on the request, which makes corpora reproducible and lets
+/// utterances be made in parallel.
 public enum SpeechSynthesizer {
     /// espeak-ng's output rate.
     public static let sampleRate = 22_050
 
     private static let lock = NSLock()
+    /// Held from pipe() until the parent has closed the write end, so no other
+    /// child inherits it (the reader would then wait for that child too).
+    private static let forkLock = NSLock()
     nonisolated(unsafe) private static var initialized = false
-    nonisolated(unsafe) private static var collected: [Int16] = []
-    nonisolated(unsafe) private static var events: [(symbol: String, sample: Int)] = []
+    nonisolated(unsafe) private static var knownVoices: [String: Bool] = [:]
 
     /// Speaks `text` with `voice`.
     /// - Returns: Samples in [-1, 1] at 22 050 Hz and the phonemes with their times.
     /// - Throws: ``SynthesisError``.
     public static func speak(_ text: String, voice: VoiceSettings) throws -> Utterance {
-        lock.lock()
-        defer { lock.unlock() }
         try initialize()
-        guard espeak_SetVoiceByName(voice.name) == EE_OK else { throw SynthesisError.unknownVoice(voice.name) }
-        espeak_SetParameter(espeakRATE, Int32(voice.rate), 0)
-        espeak_SetParameter(espeakPITCH, Int32(voice.pitch), 0)
-        espeak_SetParameter(espeakRANGE, Int32(voice.range), 0)
-        collected = []
-        events = []
-        let code = text.withCString { pointer in
-            espeak_Synth(pointer, strlen(pointer) + 1, 0, POS_CHARACTER, 0, UInt32(espeakCHARS_UTF8), nil, nil)
+        let (status, stream) = try runChild { fd in
+            cespeak_speak_to_fd(text, voice.name, Int32(voice.rate), Int32(voice.pitch), Int32(voice.range), fd)
         }
-        guard code == EE_OK else { throw SynthesisError.synthesisFailed(code: Int32(code.rawValue)) }
-        espeak_Synchronize()
-        guard !collected.isEmpty else { throw SynthesisError.emptyUtterance(text) }
-        let samples = collected.map { Float($0) / 32768 }
+        switch status {
+        case 0: break
+        case 2: throw SynthesisError.unknownVoice(voice.name)
+        default: throw SynthesisError.synthesisFailed(code: status)
+        }
+        let (raw, events) = try decode(stream)
+        guard !raw.isEmpty else { throw SynthesisError.emptyUtterance(text) }
+        let samples = raw.map { Float($0) / 32768 }
         let seconds = { (sample: Int) in Double(sample) / Double(sampleRate) }
         var phonemes: [TimedPhoneme] = []
         for (index, event) in events.enumerated() {
@@ -108,31 +113,87 @@ public enum SpeechSynthesizer {
 
     /// Whether espeak-ng knows `name` (a voice with an optional "+variant").
     public static func hasVoice(_ name: String) -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        guard (try? initialize()) != nil else { return false }
-        return espeak_SetVoiceByName(name) == EE_OK
+        if let known = lock.withLock({ knownVoices[name] }) { return known }
+        guard (try? initialize()) != nil, let (status, _) = try? runChild({ _ in cespeak_has_voice(name) == 1 ? 0 : 2 }) else {
+            return false
+        }
+        lock.withLock { knownVoices[name] = status == 0 }
+        return status == 0
     }
 
-    private static func initialize() throws {
-        guard !initialized else { return }
-        let options = Int32(espeakINITIALIZE_PHONEME_EVENTS | espeakINITIALIZE_PHONEME_IPA | espeakINITIALIZE_DONT_EXIT)
-        let rate = espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 200, nil, options)
-        guard rate == Int32(sampleRate) else { throw SynthesisError.espeakUnavailable }
-        espeak_SetSynthCallback { wav, count, event in
-            if let wav, count > 0 { SpeechSynthesizer.collected.append(contentsOf: UnsafeBufferPointer(start: wav, count: Int(count))) }
-            var cursor = event
-            while let current = cursor, current.pointee.type != espeakEVENT_LIST_TERMINATED {
-                if current.pointee.type == espeakEVENT_PHONEME {
-                    let symbol = withUnsafeBytes(of: current.pointee.id.string) { raw in
-                        String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-                    }
-                    SpeechSynthesizer.events.append((symbol, Int(current.pointee.sample)))
-                }
-                cursor = current + 1
-            }
-            return 0
+    /// Runs `work` in a forked child with a pipe to the parent.
+    /// - Returns: The child's exit status and everything it wrote.
+    private static func runChild(_ work: (Int32) -> Int32) throws -> (Int32, Data) {
+        var fds: [Int32] = [0, 0]
+        forkLock.lock()
+        guard pipe(&fds) == 0 else {
+            forkLock.unlock()
+            throw SynthesisError.synthesisFailed(code: errno)
         }
-        initialized = true
+        let pid = fork()
+        if pid < 0 {
+            close(fds[0]); close(fds[1])
+            forkLock.unlock()
+            throw SynthesisError.synthesisFailed(code: errno)
+        }
+        if pid == 0 {
+            close(fds[0])
+            let status = work(fds[1])
+            close(fds[1])
+            _exit(status)
+        }
+        close(fds[1])
+        forkLock.unlock()
+        let reader = FileHandle(fileDescriptor: fds[0], closeOnDealloc: true)
+        let data = reader.readDataToEndOfFile()
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let exited = (status & 0x7f) == 0
+        return (exited ? (status >> 8) & 0xff : 128 + (status & 0x7f), data)
+    }
+
+    /// Parses the child's stream of audio and phoneme records.
+    private static func decode(_ data: Data) throws -> ([Int16], [(symbol: String, sample: Int)]) {
+        var samples: [Int16] = []
+        var events: [(symbol: String, sample: Int)] = []
+        try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            var offset = 0
+            func int32() throws -> Int {
+                guard offset + 4 <= raw.count else { throw SynthesisError.synthesisFailed(code: -1) }
+                defer { offset += 4 }
+                return Int(raw.loadUnaligned(fromByteOffset: offset, as: Int32.self))
+            }
+            while offset < raw.count {
+                let tag = raw[offset]
+                offset += 1
+                switch tag {
+                case UInt8(ascii: "S"):
+                    let count = try int32()
+                    guard count >= 0, offset + 2 * count <= raw.count else { throw SynthesisError.synthesisFailed(code: -1) }
+                    for i in 0..<count { samples.append(raw.loadUnaligned(fromByteOffset: offset + 2 * i, as: Int16.self)) }
+                    offset += 2 * count
+                case UInt8(ascii: "P"):
+                    let sample = try int32()
+                    guard offset + 8 <= raw.count else { throw SynthesisError.synthesisFailed(code: -1) }
+                    let name = raw[offset..<(offset + 8)].prefix { $0 != 0 }
+                    events.append((String(decoding: name, as: UTF8.self), sample))
+                    offset += 8
+                default:
+                    throw SynthesisError.synthesisFailed(code: -1)
+                }
+            }
+        }
+        return (samples, events)
+    }
+
+    /// Initialises espeak-ng once in this process; it is never used here directly.
+    private static func initialize() throws {
+        try lock.withLock {
+            guard !initialized else { return }
+            let options = Int32(espeakINITIALIZE_PHONEME_EVENTS | espeakINITIALIZE_PHONEME_IPA | espeakINITIALIZE_DONT_EXIT)
+            let rate = espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 200, nil, options)
+            guard rate == Int32(sampleRate) else { throw SynthesisError.espeakUnavailable }
+            initialized = true
+        }
     }
 }

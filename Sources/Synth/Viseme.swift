@@ -71,6 +71,16 @@ public enum Viseme: String, CaseIterable, Codable, Sendable {
         return visemes.isEmpty ? [.midVowel] : visemes
     }
 
+    /// Whether every part of an IPA symbol is in the table (no fallback guess was needed).
+    public static func mapsExactly(_ symbol: String) -> Bool {
+        var rest = Substring(symbol.filter { !"ˈˌːˑ̩̯̃#-_;'".contains($0) })
+        while !rest.isEmpty {
+            guard let length = (1...min(3, rest.count)).reversed().first(where: { table[String(rest.prefix($0))] != nil }) else { return false }
+            rest = rest.dropFirst(length)
+        }
+        return true
+    }
+
     private static let table: [String: Viseme] = [
         "p": .bilabial, "b": .bilabial, "m": .bilabial,
         "f": .labiodental, "v": .labiodental,

@@ -32,3 +32,17 @@ import Testing
         #expect(TestMedia.dominantFrequency(clip.audio[9000..<11000], sampleRate: 16_000) == 440)
     }
 }
+
+@Suite struct SampleRateConverterTests {
+    /// Reading a signal as if it had been recorded at a higher rate plays it faster:
+    /// a 400 Hz tone "recorded" at 16 800 Hz and converted to 16 000 Hz becomes 420 Hz.
+    @Test func conversionKeepsDurationAndScalesPitch() throws {
+        let tone = TestMedia.sine(frequency: 400, seconds: 1, sampleRate: 16_000)
+        let faster = try SampleRateConverter.convert(tone, from: 16_800, to: 16_000)
+        #expect(abs(faster.count - 16_000 * 16_000 / 16_800) <= 64)
+        #expect(TestMedia.dominantFrequency(faster[2000..<6000], sampleRate: 16_000) == 420)
+        let same = try SampleRateConverter.convert(tone, from: 16_000, to: 16_000)
+        #expect(same == tone)
+        #expect(throws: MediaError.self) { try SampleRateConverter.convert(tone, from: 0, to: 16_000) }
+    }
+}

@@ -115,3 +115,18 @@ import Testing
         }
     }
 }
+
+@Suite struct DamagedTimestampTests {
+    /// A fuzzed copy of the ingest sample whose sample table puts frames minutes past
+    /// the declared 3 s: those frames are skipped instead of becoming 18 minutes of video.
+    @Test func timestampsFarPastTheDeclaredEndAreSkipped() throws {
+        let url = try #require(Bundle.module.url(forResource: "damaged-timestamps", withExtension: "mp4", subdirectory: "Fixtures"))
+        let reader = try VideoReader(path: url.path, options: VideoReadOptions(outputSize: .init(width: 16, height: 16)))
+        let frames = try reader.readAll()
+        print("damaged-timestamps.mp4: \(frames.count) frames, \(reader.framesWithDamagedTimestamps) skipped")
+        #expect(frames.count <= 80)
+        #expect(reader.framesWithDamagedTimestamps > 0)
+        let audio = try AudioReader(path: url.path).readAll()
+        #expect(audio.count <= 5 * 16_000)
+    }
+}
