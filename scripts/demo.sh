@@ -7,7 +7,8 @@ bash scripts/install-deps.sh
 swift build -c release --product syncdefense
 bin="$(swift build -c release --show-bin-path)/syncdefense"
 sample=Samples/ingest-sample.mp4
+clip=Samples/genuine.mp4
 out="${TMPDIR:-/tmp}/syncdefense-demo"
 mkdir -p "$out"
 "$bin" probe "$sample"
-"$bin" features "$sample" --mel-out "$out/mel.npy" --frames-out "$out/frames.npy"
+"$bin" features "$clip" --mel-out "$out/mel.npy" --frames-out "$out/frames.npy" --vad-out "$out/vad.npy"
