@@ -119,6 +119,7 @@ def main():
     counts = collections.Counter()
     kinds = collections.Counter()
     slowest = 0.0
+    slow_runs = []
     messages = collections.Counter()
     failures = []
     started = time.monotonic()
@@ -131,6 +132,7 @@ def main():
                 for command, outcome, code, elapsed, stderr in results:
                     counts[(command, outcome)] += 1
                     slowest = max(slowest, elapsed)
+                    slow_runs.append((elapsed, index, kind, command, outcome))
                     if outcome == "error":
                         messages[stderr.splitlines()[0][:90] if stderr else ""] += 1
                     if outcome in ("crash", "hang", "partial"):
@@ -143,6 +145,7 @@ def main():
     for command in ("probe", "features"):
         row = {o: counts[(command, o)] for o in ("ok", "error", "crash", "hang", "partial")}
         print(f"{command:9s}", row)
+    print("slowest runs:", [f"{e:.2f}s #{i} {k} {c} {o}" for e, i, k, c, o in sorted(slow_runs, reverse=True)[:3]])
     print("most common refusals:")
     for message, n in messages.most_common(8):
         print(f"  {n:5d}  {message}")
