@@ -1,0 +1,305 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Tensor
+
+/// `syncdefense bench ops`: forward-convolution throughput on the seed preset's shapes, next to
+/// the machine's sgemm on the same matrix sizes and PyTorch CPU on the same convolutions.
+struct BenchOps: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ops",
+        abstract: "Time the seed preset's convolutions (64×64 crops, 50 frames) against sgemm and PyTorch CPU."
+    )
+
+    @Option(help: "Comma-separated thread counts to measure, e.g. 1,2.")
+    var threads: String = "1,2"
+
+    @Option(help: "Runs of each measurement after one warm-up; the fastest counts.")
+    var repeats: Int = 3
+
+    @Flag(help: "Print a JSON array with one object per shape and thread count.")
+    var json = false
+
+    func validate() throws {
+        guard !threadCounts.isEmpty, threadCounts.allSatisfy({ (1...64).contains($0) }) else {
+            throw ValidationError("--threads must list counts in 1…64, e.g. 1,2")
+        }
+        guard (1...50).contains(repeats) else { throw ValidationError("--repeats must be 1…50") }
+    }
+
+    private var threadCounts: [Int] {
+        threads.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+    }
+
+    /// One measured convolution: `x: input, weight → output`, batch 1.
+    struct ConvShape: Encodable {
+        var name: String
+        var input: [Int]
+        var weight: [Int]
+        var stride: [Int]
+        var padding: [Int]
+
+        /// Output spatial extents.
+        var output: [Int] {
+            (0..<(input.count - 2)).map { (input[$0 + 2] + 2 * padding[$0] - weight[$0 + 2]) / stride[$0] + 1 }
+        }
+        /// The column-matrix product the convolution reduces to: `(M, K) × (K, N)`.
+        var gemm: (m: Int, k: Int, n: Int) {
+            (weight[0], weight.dropFirst().reduce(1, *), input[0] * output.reduce(1, *))
+        }
+        var flops: Double { 2 * Double(gemm.m) * Double(gemm.k) * Double(gemm.n) }
+        var label: String {
+            let kernel = weight.dropFirst(2).map(String.init).joined(separator: "×")
+            let strides = stride.allSatisfy({ $0 == 1 }) ? "" : " s" + stride.map(String.init).joined(separator: "×")
+            return "\(name) \(weight[1])→\(weight[0]) k\(kernel)\(strides) @\(input.dropFirst(2).map(String.init).joined(separator: "×"))"
+        }
+    }
+
+    struct Result: Encodable {
+        var shape: String
+        var threads: Int
+        var ms: Double
+        var gflops: Double
+        var sgemmMilliseconds: Double
+        var sgemmGFLOPs: Double
+        var fractionOfSgemm: Double
+        var torchMilliseconds: Double?
+        var speedupOverTorch: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case shape, threads, ms, gflops
+            case sgemmMilliseconds = "sgemm_ms"
+            case sgemmGFLOPs = "sgemm_gflops"
+            case fractionOfSgemm = "fraction_of_sgemm"
+            case torchMilliseconds = "torch_ms"
+            case speedupOverTorch = "speedup_over_torch"
+        }
+
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(shape, forKey: .shape)
+            try c.encode(threads, forKey: .threads)
+            try c.encode(ms, forKey: .ms)
+            try c.encode(gflops, forKey: .gflops)
+            try c.encode(sgemmMilliseconds, forKey: .sgemmMilliseconds)
+            try c.encode(sgemmGFLOPs, forKey: .sgemmGFLOPs)
+            try c.encode(fractionOfSgemm, forKey: .fractionOfSgemm)
+            try c.encode(torchMilliseconds, forKey: .torchMilliseconds)  // null when PyTorch is missing
+            try c.encode(speedupOverTorch, forKey: .speedupOverTorch)
+        }
+    }
+
+    /// The seed preset's convolutions for one 2 s window: 50 frames of 64×64 mouth crops and
+    /// 200 log-mel frames of 80 bins (DESIGN.md §2).
+    static let seedShapes: [ConvShape] = {
+        func c3(_ name: String, _ cin: Int, _ cout: Int, _ dhw: [Int], k: [Int], s: [Int] = [1, 1, 1], p: [Int]) -> ConvShape {
+            ConvShape(name: name, input: [1, cin] + dhw, weight: [cout, cin] + k, stride: s, padding: p)
+        }
+        func c2(_ name: String, _ cin: Int, _ cout: Int, _ hw: [Int], k: Int, s: [Int] = [1, 1], p: Int) -> ConvShape {
+            ConvShape(name: name, input: [1, cin] + hw, weight: [cout, cin, k, k], stride: s, padding: [p, p])
+        }
+        let t = 50
+        return [
+            c3("visual.stem", 3, 64, [t, 64, 64], k: [3, 7, 7], s: [1, 2, 2], p: [1, 3, 3]),
+            c3("visual.layer1", 64, 64, [t, 16, 16], k: [3, 3, 3], p: [1, 1, 1]),
+            c3("visual.layer2.conv1", 64, 128, [t, 16, 16], k: [3, 3, 3], s: [1, 2, 2], p: [1, 1, 1]),
+            c3("visual.layer2.conv2", 128, 128, [t, 8, 8], k: [3, 3, 3], p: [1, 1, 1]),
+            c3("visual.layer2.shortcut", 64, 128, [t, 16, 16], k: [1, 1, 1], s: [1, 2, 2], p: [0, 0, 0]),
+            c3("visual.layer3.conv1", 128, 256, [t, 8, 8], k: [3, 3, 3], s: [1, 2, 2], p: [1, 1, 1]),
+            c3("visual.layer3.conv2", 256, 256, [t, 4, 4], k: [3, 3, 3], p: [1, 1, 1]),
+            c3("visual.layer4.conv1", 256, 256, [t, 4, 4], k: [3, 3, 3], s: [1, 2, 2], p: [1, 1, 1]),
+            c3("visual.layer4.conv2", 256, 256, [t, 2, 2], k: [3, 3, 3], p: [1, 1, 1]),
+            c2("audio.stem", 1, 64, [80, 200], k: 7, s: [2, 2], p: 3),
+            c2("audio.layer1", 64, 64, [20, 50], k: 3, p: 1),
+            c2("audio.layer2.conv1", 64, 128, [20, 50], k: 3, s: [2, 2], p: 1),
+            c2("audio.layer2.conv2", 128, 128, [10, 25], k: 3, p: 1),
+            c2("audio.layer3.conv1", 128, 256, [10, 25], k: 3, s: [2, 1], p: 1),
+            c2("audio.layer3.conv2", 256, 256, [5, 25], k: 3, p: 1),
+            c2("audio.layer4.conv2", 256, 256, [3, 25], k: 3, p: 1),
+            ConvShape(name: "temporal.k7", input: [1, 256, t], weight: [256, 256, 7], stride: [1], padding: [3]),
+            c3("artifact.raw", 256, 128, [t, 2, 2], k: [3, 3, 3], p: [1, 1, 1]),
+            c3("artifact.hf1", 3, 32, [t, 64, 64], k: [3, 3, 3], s: [1, 2, 2], p: [1, 1, 1]),
+            c3("artifact.hf2", 32, 64, [t, 32, 32], k: [3, 3, 3], s: [1, 2, 2], p: [1, 1, 1]),
+        ]
+    }()
+
+    func run() async throws {
+        let shapes = Self.seedShapes
+        let original = Engine.threadCount
+        defer { Engine.setThreadCount(original) }
+        var generator = Xoshiro256(seed: 1)
+        var results: [Result] = []
+        var peaks: [(threads: Int, gflops: Double)] = []
+        for count in threadCounts {
+            Engine.setThreadCount(count)
+            let (a, b) = gemmOperands(1024, 1024, 1024, using: &generator)
+            let peak = try best(of: [{ try timed { _ = try matmul(a, b) } }])
+            peaks.append((count, 2 * 1024 * 1024 * 1024 / peak[0] / 1e9))
+            let torch = TorchTimer(shapes: shapes, threads: count)
+            defer { torch?.stop() }
+            for (index, shape) in shapes.enumerated() {
+                let x = Tensor.uniform(shape.input, in: -1...1, using: &generator)
+                let w = Tensor.uniform(shape.weight, in: -0.1...0.1, using: &generator)
+                let bias = Tensor.uniform([shape.weight[0]], in: -0.1...0.1, using: &generator)
+                let (m, k, n) = shape.gemm
+                let (ga, gb) = gemmOperands(m, k, n, using: &generator)
+                // Ours, sgemm and PyTorch take turns, so that a burst of load elsewhere on the
+                // machine hits all three alike.
+                var measurements: [() throws -> Double] = [
+                    { try timed { _ = try convolve(shape, x, w, bias) } },
+                    { try timed { _ = try matmul(ga, gb) } },
+                ]
+                if let torch { measurements.append { try torch.run(index) } }
+                let times = try best(of: measurements)
+                let torchMilliseconds = torch == nil ? nil : times[2] * 1000
+                results.append(Result(
+                    shape: shape.label, threads: count, ms: times[0] * 1000, gflops: shape.flops / times[0] / 1e9,
+                    sgemmMilliseconds: times[1] * 1000, sgemmGFLOPs: shape.flops / times[1] / 1e9,
+                    fractionOfSgemm: times[1] / times[0], torchMilliseconds: torchMilliseconds,
+                    speedupOverTorch: torchMilliseconds.map { $0 / (times[0] * 1000) }))
+            }
+        }
+        if json {
+            try JSONOutput.print(results)
+        } else {
+            report(results, peaks: peaks)
+        }
+    }
+
+    private func report(_ results: [Result], peaks: [(threads: Int, gflops: Double)]) {
+        print("Forward convolutions of the seed preset, batch 1 (2 s window: 50 frames of 64×64, 200×80 log-mel); best of \(repeats).")
+        print("sgemm: OpenBLAS on the same (M,K)×(K,N) as the convolution's column matrix, timed in this run.")
+        for peak in peaks { print(String(format: "peak sgemm 1024³ at %d thread(s): %.1f GFLOP/s", peak.threads, peak.gflops)) }
+        for count in threadCounts {
+            let rows = results.filter { $0.threads == count }
+            print("\nthreads \(count)")
+            print("shape".padding(toLength: 56, withPad: " ", startingAt: 0)
+                  + "      ms  GFLOP/s  sgemm GFLOP/s  of sgemm  torch ms  torch/ours")
+            for r in rows {
+                let torch = r.torchMilliseconds.map { String(format: "%8.2f", $0) } ?? "     n/a"
+                let speedup = r.speedupOverTorch.map { String(format: "%9.2f×", $0) } ?? "          "
+                print(r.shape.padding(toLength: 56, withPad: " ", startingAt: 0)
+                      + String(format: "%8.2f %8.1f %14.1f %8.0f%%  ", r.ms, r.gflops, r.sgemmGFLOPs, 100 * r.fractionOfSgemm)
+                      + torch + "  " + speedup)
+            }
+            let ours = rows.map(\.ms).reduce(0, +), gemm = rows.map(\.sgemmMilliseconds).reduce(0, +)
+            var line = String(format: "total: ours %.1f ms, sgemm %.1f ms (%.0f%%)", ours, gemm, 100 * gemm / ours)
+            if rows.allSatisfy({ $0.torchMilliseconds != nil }) {
+                let torch = rows.compactMap(\.torchMilliseconds).reduce(0, +)
+                line += String(format: ", torch %.1f ms (torch/ours %.2f×)", torch, torch / ours)
+            }
+            print(line)
+        }
+        if results.allSatisfy({ $0.torchMilliseconds == nil }) {
+            print("\nPyTorch not importable by python3: comparison skipped.")
+        }
+    }
+
+    private func convolve(_ shape: ConvShape, _ x: Tensor, _ w: Tensor, _ b: Tensor) throws -> Tensor {
+        try withNoGrad {
+            switch shape.input.count {
+            case 3: return try conv1d(x, weight: w, bias: b, stride: shape.stride[0], padding: shape.padding[0])
+            case 4: return try conv2d(x, weight: w, bias: b, stride: (shape.stride[0], shape.stride[1]),
+                                      padding: (shape.padding[0], shape.padding[1]))
+            default: return try conv3d(x, weight: w, bias: b, stride: (shape.stride[0], shape.stride[1], shape.stride[2]),
+                                       padding: (shape.padding[0], shape.padding[1], shape.padding[2]))
+            }
+        }
+    }
+
+    /// Operands of an `(m, k) × (k, n)` product; the engine's `matmul` of 2-D tensors is one
+    /// OpenBLAS sgemm call.
+    private func gemmOperands(_ m: Int, _ k: Int, _ n: Int, using generator: inout Xoshiro256) -> (Tensor, Tensor) {
+        (Tensor.uniform([m, k], in: -1...1, using: &generator), Tensor.uniform([k, n], in: -1...1, using: &generator))
+    }
+
+    /// The fastest of `repeats` rounds for each measurement (each returns its own time in
+    /// seconds), after one warm-up round; each round runs every measurement once, in turn.
+    private func best(of measurements: [() throws -> Double]) throws -> [Double] {
+        for measure in measurements { _ = try measure() }
+        var best = [Double](repeating: .infinity, count: measurements.count)
+        for _ in 0..<repeats {
+            for (i, measure) in measurements.enumerated() { best[i] = min(best[i], try measure()) }
+        }
+        return best
+    }
+
+    /// Wall-clock seconds of `body`.
+    private func timed(_ body: () throws -> Void) rethrows -> Double {
+        let started = DispatchTime.now()
+        try body()
+        return Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+    }
+}
+
+/// A python3 process holding PyTorch inputs for every shape; each request runs one convolution
+/// (no grad, the given intra-op thread count) and answers its time.
+private final class TorchTimer {
+    private let process = Process()
+    private let input = Pipe()
+    private let output = Pipe()
+    private var buffer = Data()
+
+    private static let script = """
+    import sys, json, time
+    import torch
+    import torch.nn.functional as F
+    torch.set_num_threads(int(sys.argv[1]))
+    shapes = json.loads(sys.argv[2])
+    cases = []
+    for s in shapes:
+        x, w = torch.rand(s["input"]) * 2 - 1, (torch.rand(s["weight"]) * 2 - 1) * 0.1
+        fn = {3: F.conv1d, 4: F.conv2d, 5: F.conv3d}[len(s["input"])]
+        cases.append((fn, x, w, torch.zeros(s["weight"][0]), s["stride"], s["padding"]))
+    print("ready", flush=True)
+    with torch.no_grad():
+        for line in sys.stdin:
+            fn, x, w, b, stride, padding = cases[int(line)]
+            t = time.perf_counter()
+            fn(x, w, b, stride=stride, padding=padding)
+            print(time.perf_counter() - t, flush=True)
+    """
+
+    /// Starts the process, or returns nil when python3 cannot import torch.
+    init?(shapes: [BenchOps.ConvShape], threads: Int) {
+        guard let encoded = try? JSONEncoder().encode(shapes) else { return nil }
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", Self.script, String(threads), String(decoding: encoded, as: UTF8.self)]
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch { return nil }
+        guard readLine() == "ready" else {
+            stop()
+            return nil
+        }
+    }
+
+    /// Runs shape `index` once and returns the seconds PyTorch's call took (timed in Python, so
+    /// the pipe's round trip is not counted).
+    /// - Throws: `ValidationError` when the process stopped answering.
+    func run(_ index: Int) throws -> Double {
+        input.fileHandleForWriting.write(Data("\(index)\n".utf8))
+        guard let seconds = readLine().flatMap(Double.init) else { throw ValidationError("the PyTorch timer stopped") }
+        return seconds
+    }
+
+    func stop() {
+        try? input.fileHandleForWriting.close()
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+    }
+
+    private func readLine() -> String? {
+        while true {
+            if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self)
+                buffer = Data(buffer[(newline + 1)...])
+                return line
+            }
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { return nil }
+            buffer.append(chunk)
+        }
+    }
+}

@@ -1,0 +1,96 @@
+/// A linear map along one axis, `y[j] = Σₜ weight[t] · x[index[t]]` for taps `t` of output `j`:
+/// adaptive average pooling and linear interpolation are both of this form.
+struct Resampling: Sendable {
+    let inputSize: Int
+    let outputSize: Int
+    /// Taps of output `j` are `tapStart[j]..<tapStart[j + 1]`.
+    let tapStart: [Int]
+    let index: [Int]
+    let weight: [Float]
+
+    init(inputSize: Int, taps: [[(index: Int, weight: Float)]]) {
+        self.inputSize = inputSize
+        outputSize = taps.count
+        var starts = [0]
+        for t in taps { starts.append(starts.last! + t.count) }
+        tapStart = starts
+        index = taps.flatMap { $0.map(\.index) }
+        weight = taps.flatMap { $0.map(\.weight) }
+    }
+}
+
+extension Kernels {
+    /// Applies `r` along the middle axis of `src` viewed as `(outer, r.inputSize, inner)`, giving
+    /// `(outer, r.outputSize, inner)`. With `adjoint`, applies its transpose (the backward pass):
+    /// `src` is `(outer, outputSize, inner)` and `dst` `(outer, inputSize, inner)`.
+    static func resample(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ r: Resampling,
+                         outer: Int, inner: Int, adjoint: Bool) {
+        let (inRows, outRows) = adjoint ? (r.outputSize, r.inputSize) : (r.inputSize, r.outputSize)
+        parallelFor(outer, grain: max(1, elementwiseGrain / max(1, inner * outRows))) { range in
+            for o in range {
+                let p = src + o * inRows * inner, q = dst + o * outRows * inner
+                q.update(repeating: 0, count: outRows * inner)
+                for j in 0..<r.outputSize {
+                    for t in r.tapStart[j]..<r.tapStart[j + 1] {
+                        let w = r.weight[t]
+                        let (from, to) = adjoint ? (p + j * inner, q + r.index[t] * inner) : (p + r.index[t] * inner, q + j * inner)
+                        for i in 0..<inner { to[i] += w * from[i] }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Max pooling of `planes` independent `(D, H, W)` volumes with `-∞` padding; writes the
+    /// output and, per output element, the flat in-plane index of the maximum (first on ties).
+    static func maxPool(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ argmax: UnsafeMutablePointer<Int32>,
+                        planes: Int, input: [Int], output: [Int], kernel: [Int], stride: [Int], padding: [Int]) {
+        let (D, H, W) = (input[0], input[1], input[2])
+        let (Do, Ho, Wo) = (output[0], output[1], output[2])
+        let inPlane = D * H * W, outPlane = Do * Ho * Wo
+        parallelFor(planes, grain: max(1, elementwiseGrain / max(1, outPlane * kernel.elementCount))) { range in
+            for plane in range {
+                let p = x + plane * inPlane
+                var q = y + plane * outPlane, a = argmax + plane * outPlane
+                for od in 0..<Do {
+                    let d0 = od * stride[0] - padding[0]
+                    let dRange = max(d0, 0)..<min(d0 + kernel[0], D)
+                    for oh in 0..<Ho {
+                        let h0 = oh * stride[1] - padding[1]
+                        let hRange = max(h0, 0)..<min(h0 + kernel[1], H)
+                        for ow in 0..<Wo {
+                            let w0 = ow * stride[2] - padding[2]
+                            let wRange = max(w0, 0)..<min(w0 + kernel[2], W)
+                            var best = -Float.infinity, bestIndex = (dRange.lowerBound * H + hRange.lowerBound) * W + wRange.lowerBound
+                            for id in dRange {
+                                for ih in hRange {
+                                    let row = (id * H + ih) * W
+                                    for iw in wRange where p[row + iw] > best || p[row + iw].isNaN {
+                                        best = p[row + iw]
+                                        bestIndex = row + iw
+                                    }
+                                }
+                            }
+                            q.pointee = best
+                            a.pointee = Int32(bestIndex)
+                            q += 1
+                            a += 1
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The adjoint of `maxPool`: adds each output gradient to its maximum's position.
+    static func maxPoolBackward(_ g: UnsafePointer<Float>, _ argmax: UnsafePointer<Int32>, _ dx: UnsafeMutablePointer<Float>,
+                                planes: Int, inPlane: Int, outPlane: Int) {
+        parallelFor(planes, grain: max(1, elementwiseGrain / max(1, outPlane))) { range in
+            for plane in range {
+                let q = dx + plane * inPlane, pg = g + plane * outPlane, pa = argmax + plane * outPlane
+                q.update(repeating: 0, count: inPlane)
+                for i in 0..<outPlane { q[Int(pa[i])] += pg[i] }
+            }
+        }
+    }
+}

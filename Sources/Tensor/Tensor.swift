@@ -1,1 +1,0 @@
-// The Tensor module; its files arrive with the work that builds it.
