@@ -1,3 +1,5 @@
+import Foundation
+
 /// Resource limits that keep a hostile or accidental input from exhausting
 /// memory or time. Each has a command-line flag that raises it.
 public struct MediaLimits: Sendable, Equatable {
@@ -44,5 +46,3 @@ public struct MediaLimits: Sendable, Equatable {
         }
     }
 }
-
-import Foundation

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A rectangle in the displayed (rotation-corrected) frame, in pixels.
 public struct RegionOfInterest: Equatable, Hashable, Codable, Sendable, CustomStringConvertible {
     public var x: Int
@@ -53,5 +55,3 @@ public struct RegionOfInterest: Equatable, Hashable, Codable, Sendable, CustomSt
         }
     }
 }
-
-import Foundation

@@ -1,3 +1,5 @@
+import Foundation
+
 /// SplitMix64: a small, fast generator whose sequence is the same on every
 /// platform, so a seed reproduces a corpus exactly.
 public struct SeededRandom: RandomNumberGenerator, Sendable {
@@ -46,5 +48,3 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
     /// true with probability `p`.
     public mutating func chance(_ p: Double) -> Bool { uniform(0, 1) < p }
 }
-
-import Foundation
