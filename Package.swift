@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "Media", dependencies: ["CFFmpeg"]),
         .target(name: "Features", dependencies: ["Media", "CFFTW"]),
         .target(name: "Tensor", dependencies: ["CBLAS"]),
-        .target(name: "Synth", dependencies: ["Media", "Features", "CEspeakNG"]),
+        .target(name: "Synth", dependencies: ["Media", "Features", "CEspeakNG"], resources: [.copy("Resources")]),
         .executableTarget(
             name: "SyncDefenseCLI",
             dependencies: [

@@ -16,6 +16,9 @@ PACKAGES=(
   libncursesw5-dev
   # speech synthesis for the synthetic corpus
   libespeak-ng-dev espeak-ng-data espeak-ng
+  # recorded speech for the synthetic corpus (aligned in Sources/Synth/Resources/recorded-speech-alignments.json):
+  # Allison Smith's English prompts (CC-BY-SA-3.0) and LibriVox sentences; see Docs/licences.md
+  asterisk-core-sounds-en-wav pocketsphinx-testdata
   # terminal tests drive the workbench as a person would
   tmux
 )

@@ -36,6 +36,10 @@ struct SynthCommand: AsyncParsableCommand {
     @Option(name: .customLong("genuine-fraction"), help: "Fraction of genuine clips.")
     var genuineFraction: Double = 0.5
 
+    @Option(name: .customLong("recorded-speech-fraction"),
+            help: "Fraction of clips whose speech is a recorded voice (Debian's asterisk and pocketsphinx recordings) instead of espeak-ng; default 0.3 where the recordings are installed.")
+    var recordedSpeechFraction: Double?
+
     @Option(help: "Frames per clip (25 fps).")
     var frames: Int = 75
 
@@ -50,8 +54,8 @@ struct SynthCommand: AsyncParsableCommand {
         guard (50...1500).contains(frames) else { throw ValidationError("--frames must be 50…1500 (2–60 s)") }
         guard (32...512).contains(size), size % 2 == 0 else { throw ValidationError("--size must be an even number 32…512") }
         guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be 1…64") }
-        guard (0...1).contains(noiseProbability), (0...1).contains(genuineFraction) else {
-            throw ValidationError("--noise-probability and --genuine-fraction must be in 0…1")
+        guard (0...1).contains(noiseProbability), (0...1).contains(genuineFraction), (0...1).contains(recordedSpeechFraction ?? 0) else {
+            throw ValidationError("--noise-probability, --genuine-fraction and --recorded-speech-fraction must be in 0…1")
         }
         _ = try parsedKinds()
         _ = try parsedSNR()
@@ -85,6 +89,12 @@ struct SynthCommand: AsyncParsableCommand {
         configuration.snrRange = try parsedSNR()
         configuration.noiseProbability = noiseProbability
         configuration.genuineFraction = genuineFraction
+        if let recordedSpeechFraction {
+            guard recordedSpeechFraction == 0 || configuration.recordedSpeech.available else {
+                throw ValidationError("--recorded-speech-fraction needs the recordings: \(configuration.recordedSpeech.reason ?? "not installed"); run scripts/install-deps.sh")
+            }
+            configuration.recordedSpeechFraction = recordedSpeechFraction
+        }
         let writer = CorpusWriter(folder: URL(fileURLWithPath: out), count: count, seed: seed,
                                   configuration: configuration, jobs: jobs)
         let interrupt = InterruptFlag()

@@ -15,11 +15,20 @@ public struct SynthConfiguration: Codable, Equatable, Sendable {
     public var snrRange: ClosedRange<Double> = 0...30
     public var crfRange: ClosedRange<Int> = 18...32
     public var preset: String = "veryfast"
+    /// Probability that a clip's speech is recorded speech (`RecordedSpeech`) rather than
+    /// espeak-ng: 0.3 where recordings are installed, else 0. It has no effect when
+    /// `recordedSpeech` says none are available.
+    public var recordedSpeechFraction: Double
+    /// The recordings this machine had when the settings were made (written to corpus.json).
+    public var recordedSpeech: RecordedSpeechInventory
 
-    public init() {}
+    public init() {
+        recordedSpeech = RecordedSpeech.inventory
+        recordedSpeechFraction = recordedSpeech.available ? 0.3 : 0
+    }
 
     /// Version of the generator: changes whenever the same seed would give different clips.
-    public static let generatorVersion = "synth-1"
+    public static let generatorVersion = "synth-2"
 }
 
 /// A clip before encoding.
@@ -51,7 +60,11 @@ public enum ClipGenerator {
 
         // Speech long enough for the window and for shifted or stretched reads around it.
         let margin = 0.8
-        let primary = try speakLongEnough(seconds: duration + 2 * margin, using: &random)
+        try configuration.checkRecordedSpeech()
+        let recordedFraction = configuration.effectiveRecordedSpeechFraction
+        let primary = recordedFraction > 0 && random.chance(recordedFraction)
+            ? try RecordedSpeech.track(seconds: duration + 2 * margin, using: &random)
+            : try speakLongEnough(seconds: duration + 2 * margin, using: &random)
         let start = random.uniform(margin, primary.duration - duration - margin)
         let lead = random.uniform(0, 0.06)
         let appearance = FaceAppearance.random(using: &random)
@@ -184,7 +197,11 @@ public enum ClipGenerator {
     }
 
     /// A second utterance: the same voice half the time, so a dub is not given away by the voice.
+    /// A recorded primary gets other recordings (of the same speaker, as a rule).
     static func otherSpeech(for primary: SpeechTrack, seconds: Double, using random: inout SeededRandom) throws -> SpeechTrack {
+        if primary.source == "recorded" {
+            return try RecordedSpeech.track(seconds: seconds, excluding: Set(primary.files ?? []), using: &random)
+        }
         let voice = random.chance(0.5) ? primary.voice : randomVoice(using: &random)
         return try speakLongEnough(seconds: seconds, voice: voice, using: &random)
     }
@@ -230,12 +247,18 @@ struct SpeechTrack {
     let phonemes: [TimedPhoneme]
     let voice: VoiceSettings
     let text: String
+    /// "espeak-ng" or "recorded".
+    let source: String
+    /// Recordings used ("<package>:<path>"), nil for espeak-ng.
+    let files: [String]?
 
     init(_ utterance: Utterance) throws {
         samples = try SampleRateConverter.convert(utterance.samples, from: utterance.sampleRate, to: TimeConventions.audioSampleRate)
         phonemes = utterance.phonemes
         voice = utterance.voice
         text = utterance.text
+        source = "espeak-ng"
+        files = nil
     }
 
     var duration: Double { Double(samples.count) / Double(TimeConventions.audioSampleRate) }
@@ -250,7 +273,7 @@ struct SpeechTrack {
     }
 
     func source(start: Double) -> SpeechSource {
-        SpeechSource(source: "espeak-ng", voice: voice, text: text, startSeconds: (start * 1000).rounded() / 1000)
+        SpeechSource(source: source, voice: voice, text: text, files: files, startSeconds: (start * 1000).rounded() / 1000)
     }
 }
 

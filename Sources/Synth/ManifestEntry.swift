@@ -89,15 +89,28 @@ public struct ManifestEntry: Codable, Equatable, Sendable {
 
 /// Where a clip's speech came from.
 public struct SpeechSource: Codable, Equatable, Sendable {
-    /// "espeak-ng".
+    /// "espeak-ng" or "recorded".
     public var source: String
+    /// espeak-ng's voice; for recorded speech the Debian package as `name` (rate, pitch, range 0).
     public var voice: VoiceSettings
     public var text: String
+    /// Recorded speech: the files used, in order, as "<package>:<path>"; null for espeak-ng.
+    public var files: [String]?
     /// Start of the clip within the utterance, seconds.
     public var startSeconds: Double
 
     enum CodingKeys: String, CodingKey {
-        case source, voice, text
+        case source, voice, text, files
         case startSeconds = "start_seconds"
+    }
+
+    /// Every key is written (`files` as null for espeak-ng).
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(source, forKey: .source)
+        try container.encode(voice, forKey: .voice)
+        try container.encode(text, forKey: .text)
+        try container.encode(files, forKey: .files)
+        try container.encode(startSeconds, forKey: .startSeconds)
     }
 }
