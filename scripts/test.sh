@@ -12,7 +12,7 @@ swift test --skip-build 2>&1 | tee "$log" || status=$?
 # Swift Testing's summary, restated as a plain closing line.
 summary=$(grep -E "Test run with [0-9]+ tests?" "$log" | tail -1 || true)
 total=$(sed -nE 's/.*Test run with ([0-9]+) tests?.*/\1/p' <<<"$summary")
-failed=$(grep -cE "^✘ Test [^ ]+\(.*\) (failed|recorded an issue)" "$log" || true)
+failed=$(grep -E "^✘ Test .* failed after" "$log" | grep -vc "^✘ Test run with" || true)
 if [ -n "$total" ]; then
   if [ "$status" -eq 0 ]; then echo "tests: $total passed, 0 failed"; else echo "tests: $((total - failed)) passed, $failed failed"; fi
 fi
