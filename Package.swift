@@ -34,6 +34,7 @@ let package = Package(
         .target(name: "Media", dependencies: ["CFFmpeg"]),
         .target(name: "Features", dependencies: ["Media", "CFFTW"]),
         .target(name: "Tensor", dependencies: ["CBLAS"]),
+        .target(name: "Model", dependencies: ["Tensor"]),
         .target(name: "Synth", dependencies: ["Media", "Features", "CEspeakNG"], resources: [.copy("Resources")]),
         .executableTarget(
             name: "SyncDefenseCLI",
@@ -47,6 +48,7 @@ let package = Package(
         .testTarget(name: "MediaTests", dependencies: ["Media"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "Media"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ModelTests", dependencies: ["Model", "Tensor"]),
         .testTarget(name: "SynthTests", dependencies: ["Synth", "Media", "Features"]),
         .testTarget(name: "CLITests", dependencies: ["Media", "Features", "SyncDefenseCLI"]),
     ],
