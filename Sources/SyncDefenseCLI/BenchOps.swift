@@ -14,8 +14,8 @@ struct BenchOps: AsyncParsableCommand {
     @Option(help: "Comma-separated thread counts to measure, e.g. 1,2.")
     var threads: String = "1,2"
 
-    @Option(help: "Runs of each measurement after one warm-up; the fastest counts.")
-    var repeats: Int = 3
+    @Option(help: "Runs of each measurement after a pause and one warm-up run; the fastest counts.")
+    var repeats: Int = 5
 
     @Flag(help: "Print a JSON array with one object per shape and thread count.")
     var json = false
@@ -90,7 +90,9 @@ struct BenchOps: AsyncParsableCommand {
     }
 
     /// The seed preset's convolutions for one 2 s window: 50 frames of 64×64 mouth crops and
-    /// 200 log-mel frames of 80 bins (DESIGN.md §2).
+    /// 200 log-mel frames of 80 bins (DESIGN.md §2). Each distinct shape once: a residual stage's
+    /// repeated convolutions share a row, and the artifact branch's temporal-difference path has
+    /// the raw path's shapes with 49 frames.
     static let seedShapes: [ConvShape] = {
         func c3(_ name: String, _ cin: Int, _ cout: Int, _ dhw: [Int], k: [Int], s: [Int] = [1, 1, 1], p: [Int]) -> ConvShape {
             ConvShape(name: name, input: [1, cin] + dhw, weight: [cout, cin] + k, stride: s, padding: p)
@@ -115,9 +117,13 @@ struct BenchOps: AsyncParsableCommand {
             c2("audio.layer2.conv2", 128, 128, [10, 25], k: 3, p: 1),
             c2("audio.layer3.conv1", 128, 256, [10, 25], k: 3, s: [2, 1], p: 1),
             c2("audio.layer3.conv2", 256, 256, [5, 25], k: 3, p: 1),
+            c2("audio.layer4.conv1", 256, 256, [5, 25], k: 3, s: [2, 1], p: 1),
             c2("audio.layer4.conv2", 256, 256, [3, 25], k: 3, p: 1),
+            ConvShape(name: "temporal.k3", input: [1, 256, t], weight: [256, 256, 3], stride: [1], padding: [1]),
+            ConvShape(name: "temporal.k5", input: [1, 256, t], weight: [256, 256, 5], stride: [1], padding: [2]),
             ConvShape(name: "temporal.k7", input: [1, 256, t], weight: [256, 256, 7], stride: [1], padding: [3]),
-            c3("artifact.raw", 256, 128, [t, 2, 2], k: [3, 3, 3], p: [1, 1, 1]),
+            c3("artifact.raw1", 256, 128, [t, 2, 2], k: [3, 3, 3], p: [1, 1, 1]),
+            c3("artifact.raw2", 128, 64, [t, 2, 2], k: [3, 3, 3], p: [1, 1, 1]),
             c3("artifact.hf1", 3, 32, [t, 64, 64], k: [3, 3, 3], s: [1, 2, 2], p: [1, 1, 1]),
             c3("artifact.hf2", 32, 64, [t, 32, 32], k: [3, 3, 3], s: [1, 2, 2], p: [1, 1, 1]),
         ]
@@ -133,8 +139,8 @@ struct BenchOps: AsyncParsableCommand {
         for count in threadCounts {
             Engine.setThreadCount(count)
             let (a, b) = gemmOperands(1024, 1024, 1024, using: &generator)
-            let peak = try best(of: [{ try timed { _ = try matmul(a, b) } }])
-            peaks.append((count, 2 * 1024 * 1024 * 1024 / peak[0] / 1e9))
+            let peak = try best(of: { try timed { _ = try matmul(a, b) } })
+            peaks.append((count, 2 * 1024 * 1024 * 1024 / peak / 1e9))
             let torch = TorchTimer(shapes: shapes, threads: count)
             defer { torch?.stop() }
             for (index, shape) in shapes.enumerated() {
@@ -143,14 +149,12 @@ struct BenchOps: AsyncParsableCommand {
                 let bias = Tensor.uniform([shape.weight[0]], in: -0.1...0.1, using: &generator)
                 let (m, k, n) = shape.gemm
                 let (ga, gb) = gemmOperands(m, k, n, using: &generator)
-                // Ours, sgemm and PyTorch take turns, so that a burst of load elsewhere on the
-                // machine hits all three alike.
                 var measurements: [() throws -> Double] = [
                     { try timed { _ = try convolve(shape, x, w, bias) } },
                     { try timed { _ = try matmul(ga, gb) } },
                 ]
                 if let torch { measurements.append { try torch.run(index) } }
-                let times = try best(of: measurements)
+                let times = try measurements.map { try best(of: $0) }
                 let torchMilliseconds = torch == nil ? nil : times[2] * 1000
                 results.append(Result(
                     shape: shape.label, threads: count, ms: times[0] * 1000, gflops: shape.flops / times[0] / 1e9,
@@ -213,14 +217,15 @@ struct BenchOps: AsyncParsableCommand {
         (Tensor.uniform([m, k], in: -1...1, using: &generator), Tensor.uniform([k, n], in: -1...1, using: &generator))
     }
 
-    /// The fastest of `repeats` rounds for each measurement (each returns its own time in
-    /// seconds), after one warm-up round; each round runs every measurement once, in turn.
-    private func best(of measurements: [() throws -> Double]) throws -> [Double] {
-        for measure in measurements { _ = try measure() }
-        var best = [Double](repeating: .infinity, count: measurements.count)
-        for _ in 0..<repeats {
-            for (i, measure) in measurements.enumerated() { best[i] = min(best[i], try measure()) }
-        }
+    /// The fastest of `repeats` runs of `measure` (which returns its own time in seconds) after one
+    /// warm-up run. A pause first lets the previous measurement's idle worker threads (OpenBLAS's,
+    /// PyTorch's OpenMP pool) stop spinning: on a two-core machine they would otherwise steal
+    /// the core this measurement needs.
+    private func best(of measure: () throws -> Double) throws -> Double {
+        Thread.sleep(forTimeInterval: 0.3)
+        _ = try measure()
+        var best = Double.infinity
+        for _ in 0..<repeats { best = min(best, try measure()) }
         return best
     }
 

@@ -50,25 +50,24 @@ func referenceConv3d(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, stride s: [Int],
         }
     }
 
-    @Test func conv3dTilesMatchUntiled() throws {
-        // Enough output depth for several vol2col tiles (the tile budget is ~1M floats).
-        // A 3×5×5 kernel takes the vol2col path (not Winograd's).
-        let x = randomTensor([1, 16, 16, 20, 20], seed: 70), w = randomTensor([2, 16, 3, 5, 5], seed: 71)
-        let y = try conv3d(x, weight: w, padding: (1, 2, 2))
-        let geometry = ConvGeometry(inChannels: 16, outChannels: 2, input: [16, 20, 20], kernel: [3, 5, 5], stride: [1, 1, 1], padding: [1, 2, 2])
-        #expect(!Kernels.winogradApplies(geometry))
-        #expect(Kernels.depthTiles(geometry).count > 1)
-        let reference = referenceConv3d(x, w, nil, stride: [1, 1, 1], padding: [1, 2, 2])
-        expectClose("conv3d tiled", y, reference.values, shape: reference.shape)
-        // The tiled backward pass agrees with the adjoint identity ⟨conv(x), r⟩ = ⟨x, convᵀ(r)⟩.
+    @Test func conv3dColumnTiles() throws {
+        // A temporally strided kernel takes the 3-D vol2col path (neither Winograd nor temporal
+        // taps), with enough rows × output depth for several column tiles.
+        let g = ConvGeometry(inChannels: 64, outChannels: 2, input: [16, 20, 20], kernel: [2, 5, 5], stride: [2, 1, 1], padding: [1, 2, 2])
+        #expect(!Kernels.winogradApplies(g) && !Kernels.temporalTapsApply(g))
+        #expect(Kernels.depthTiles(g).count > 1)
+        let x = randomTensor([1, 64, 16, 20, 20], seed: 70), w = randomTensor([2, 64, 2, 5, 5], seed: 71)
+        let y = try conv3d(x, weight: w, stride: (2, 1, 1), padding: (1, 2, 2))
+        let reference = referenceConv3d(x, w, nil, stride: [2, 1, 1], padding: [1, 2, 2])
+        expectClose("conv3d column tiles", y, reference.values, shape: reference.shape)
+        // The tiled backward pass: ⟨conv(x, w), r⟩ = ⟨x, gx⟩ = ⟨w, gw⟩ (linear in each).
         let leafX = x.requiringGrad(), leafW = w.requiringGrad()
         let r = randomTensor(y.shape, seed: 72)
-        let g = try (try conv3d(leafX, weight: leafW, padding: (1, 2, 2)) * r).sum().backward()
-        let lhs = zip(y.scalars, r.scalars).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
-        let viaInput = zip(x.scalars, g[leafX]!.scalars).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
-        let viaWeight = zip(w.scalars, g[leafW]!.scalars).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
-        print("tiled conv adjoint: ⟨y,r⟩ \(lhs), ⟨x,gx⟩ \(viaInput), ⟨w,gw⟩ \(viaWeight)")
-        #expect(Swift.abs(lhs - viaInput) < 1e-3 * Swift.abs(lhs) && Swift.abs(lhs - viaWeight) < 1e-3 * Swift.abs(lhs))
+        let grads = try (try conv3d(leafX, weight: leafW, stride: (2, 1, 1), padding: (1, 2, 2)) * r).sum().backward()
+        func dot(_ a: Tensor, _ b: Tensor) -> Double { zip(a.scalars, b.scalars).reduce(0.0) { $0 + Double($1.0) * Double($1.1) } }
+        let value = dot(y, r), viaX = dot(x, grads[leafX]!), viaW = dot(w, grads[leafW]!)
+        print("column tiles adjoint: ⟨y,r⟩ \(value), ⟨x,gx⟩ \(viaX), ⟨w,gw⟩ \(viaW)")
+        #expect(Swift.abs(value - viaX) < 1e-4 * Swift.abs(value) && Swift.abs(value - viaW) < 1e-4 * Swift.abs(value))
     }
 
     @Test(arguments: [
@@ -97,6 +96,29 @@ func referenceConv3d(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, stride s: [Int],
             }
         }
         expectClose("winograd conv3d \(input)*\(kernel) p\(padding)", y, reference.values, shape: reference.shape)
+    }
+
+    @Test func temporalTapsSpanSeveralTiles() throws {
+        // Frames of 8·7·7 rows × 40·40 columns: a few frames per column tile, so the per-tap
+        // sgemms cross tile boundaries.
+        let g = ConvGeometry(inChannels: 8, outChannels: 2, input: [12, 40, 40], kernel: [3, 7, 7], stride: [1, 1, 1], padding: [1, 3, 3])
+        #expect(Kernels.temporalTapsApply(g))
+        let framesPerTile = Kernels.columnTileBudget / (Kernels.frameGeometry(g).rows * g.outputPlane)
+        #expect(framesPerTile < g.input[0])
+        let x = randomTensor([1, 8, 12, 40, 40], seed: 95), w = randomTensor([2, 8, 3, 7, 7], seed: 96), b = randomTensor([2], seed: 97)
+        let reference = referenceConv3d(x, w, b, stride: [1, 1, 1], padding: [1, 3, 3])
+        expectClose("conv3d temporal taps over tiles", try conv3d(x, weight: w, bias: b, padding: (1, 3, 3)), reference.values,
+                    shape: reference.shape)
+        // The tiled backward pass: the convolution is linear in x and in w, so
+        // ⟨conv(x, w), r⟩ = ⟨x, gx⟩ = ⟨w, gw⟩.
+        let leafX = x.requiringGrad(), leafW = w.requiringGrad()
+        let y = try conv3d(leafX, weight: leafW, padding: (1, 3, 3))
+        let r = randomTensor(y.shape, seed: 98)
+        let grads = try (y * r).sum().backward()
+        func dot(_ a: Tensor, _ b: Tensor) -> Double { zip(a.scalars, b.scalars).reduce(0.0) { $0 + Double($1.0) * Double($1.1) } }
+        let value = dot(y, r), viaX = dot(x, grads[leafX]!), viaW = dot(w, grads[leafW]!)
+        print("temporal taps adjoint: ⟨y,r⟩ \(value), ⟨x,gx⟩ \(viaX), ⟨w,gw⟩ \(viaW)")
+        #expect(Swift.abs(value - viaX) < 1e-4 * Swift.abs(value) && Swift.abs(value - viaW) < 1e-4 * Swift.abs(value))
     }
 
     /// `(y, gx)` of a convolution computed by the kernels with or without Winograd.

@@ -115,3 +115,9 @@ func withScratch<R>(_ a: Int, _ b: Int, _ c: Int,
                     _ body: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) throws -> R) rethrows -> R {
     try withScratch(a) { pa in try withScratch(b) { pb in try withScratch(c) { pc in try body(pa, pb, pc) } } }
 }
+
+/// Two scratch buffers from the cache for the duration of `body`.
+func withScratch<R>(_ a: Int, _ b: Int,
+                    _ body: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) throws -> R) rethrows -> R {
+    try withScratch(a) { pa in try withScratch(b) { pb in try body(pa, pb) } }
+}

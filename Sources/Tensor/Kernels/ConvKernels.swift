@@ -246,11 +246,16 @@ extension Kernels {
 
     /// Forward convolution of a batch: `x: (B, C, D, H, W), w: (M, C, kd, kh, kw), bias: (M)?
     /// → y: (B, M, Do, Ho, Wo)`, by Winograd's F(2×2, 3×3) where it pays (and `allowWinograd`),
+    /// else by per-frame columns and one sgemm per temporal tap where the kernel has several,
     /// else as vol2col tiles and sgemm.
     static func convForward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>?,
                             _ y: UnsafeMutablePointer<Float>, batch: Int, _ g: ConvGeometry, allowWinograd: Bool = true) {
         if allowWinograd && winogradApplies(g) {
             winogradForward(x, w, bias, y, batch: batch, g)
+            return
+        }
+        if temporalTapsApply(g) {
+            temporalTapForward(x, w, bias, y, batch: batch, g)
             return
         }
         let M = g.outChannels, K = g.rows, L = g.outputVolume
@@ -307,6 +312,10 @@ extension Kernels {
         }
         gx?.initialize(repeating: 0, count: batch * inVolume)
         guard gx != nil || gw != nil else { return }
+        if temporalTapsApply(g) {
+            temporalTapBackward(x, w, gy, gx: gx, gw: gw, batch: batch, g)
+            return
+        }
         let tiles = g.isPointwise ? [] : depthTiles(g)
         let colCount = max(1, tiles.map(\.count).max() ?? 0) * g.outputPlane * K
         withScratch(colCount) { col in

@@ -11,11 +11,18 @@ public enum Engine {
     /// Defaults to the machine's active processor count.
     public static var threadCount: Int { settings.value }
 
-    /// Sets the thread count for kernels and for OpenBLAS (values below 1 count as 1).
+    /// Sets the thread count for kernels and for OpenBLAS (values below 1 count as 1). Call it at
+    /// start-up or between runs: OpenBLAS does not allow changing its thread count while another
+    /// thread is inside a BLAS call.
     public static func setThreadCount(_ count: Int) {
-        let count = max(1, count)
-        settings.set(count)
-        openblas_set_num_threads(Int32(count))
+        setKernelThreadCount(count)
+        openblas_set_num_threads(Int32(max(1, count)))
+    }
+
+    /// Sets only the engine's own parallel loops' thread count (tests use it while other tests
+    /// run sgemm, which `setThreadCount` must not interrupt).
+    static func setKernelThreadCount(_ count: Int) {
+        settings.set(max(1, count))
     }
 
     /// The most bytes of freed large buffers kept for reuse (default 256 MiB; 0 turns the cache

@@ -33,29 +33,29 @@ extension Kernels {
                     var c = 0
                     while c < C {
                         let lanes = min(4, C - c)
+                        let p = w + ((m * C + c) * kd + k) * 9, step = kd * 9
                         // tap(i)[l] = w[m, c + l, k, i / 3, i % 3]
                         func tap(_ i: Int) -> SIMD4<Float> {
+                            if lanes == 4 { return SIMD4(p[i], p[step + i], p[2 * step + i], p[3 * step + i]) }
                             var v = SIMD4<Float>.zero
-                            for l in 0..<lanes { v[l] = w[((m * C + c + l) * kd + k) * 9 + i] }
+                            for l in 0..<lanes { v[l] = p[l * step + i] }
                             return v
                         }
                         let g00 = tap(0), g01 = tap(1), g02 = tap(2)
                         let g10 = tap(3), g11 = tap(4), g12 = tap(5)
                         let g20 = tap(6), g21 = tap(7), g22 = tap(8)
-                        // t = G g (4 rows × 3 columns), then U = t Gᵀ row by row.
-                        let rows: [(SIMD4<Float>, SIMD4<Float>, SIMD4<Float>)] = [
-                            (g00, g01, g02),
-                            (0.5 * (g00 + g10 + g20), 0.5 * (g01 + g11 + g21), 0.5 * (g02 + g12 + g22)),
-                            (0.5 * (g00 - g10 + g20), 0.5 * (g01 - g11 + g21), 0.5 * (g02 - g12 + g22)),
-                            (g20, g21, g22),
-                        ]
                         let base = u + (k * M + m) * C + c
-                        for (i, t) in rows.enumerated() {
-                            store(t.0, base + (4 * i + 0) * plane, lanes: lanes)
-                            store(0.5 * (t.0 + t.1 + t.2), base + (4 * i + 1) * plane, lanes: lanes)
-                            store(0.5 * (t.0 - t.1 + t.2), base + (4 * i + 2) * plane, lanes: lanes)
-                            store(t.2, base + (4 * i + 3) * plane, lanes: lanes)
+                        // Row i of t = G g, then row i of U = t Gᵀ.
+                        func emit(_ t0: SIMD4<Float>, _ t1: SIMD4<Float>, _ t2: SIMD4<Float>, row i: Int) {
+                            store(t0, base + (4 * i + 0) * plane, lanes: lanes)
+                            store(0.5 * (t0 + t1 + t2), base + (4 * i + 1) * plane, lanes: lanes)
+                            store(0.5 * (t0 - t1 + t2), base + (4 * i + 2) * plane, lanes: lanes)
+                            store(t2, base + (4 * i + 3) * plane, lanes: lanes)
                         }
+                        emit(g00, g01, g02, row: 0)
+                        emit(0.5 * (g00 + g10 + g20), 0.5 * (g01 + g11 + g21), 0.5 * (g02 + g12 + g22), row: 1)
+                        emit(0.5 * (g00 - g10 + g20), 0.5 * (g01 - g11 + g21), 0.5 * (g02 - g12 + g22), row: 2)
+                        emit(g20, g21, g22, row: 3)
                         c += 4
                     }
                 }
@@ -118,19 +118,19 @@ extension Kernels {
                             return (load(even), load(odd), load(even + 1), load(odd + 1))
                         }
                         let d0 = d(0), d1 = d(1), d2 = d(2), d3 = d(3)
-                        // t = Bᵀ d (rows), then V = t B (columns).
-                        let t = [(d0.0 - d2.0, d0.1 - d2.1, d0.2 - d2.2, d0.3 - d2.3),
-                                 (d1.0 + d2.0, d1.1 + d2.1, d1.2 + d2.2, d1.3 + d2.3),
-                                 (d2.0 - d1.0, d2.1 - d1.1, d2.2 - d1.2, d2.3 - d1.3),
-                                 (d1.0 - d3.0, d1.1 - d3.1, d1.2 - d3.2, d1.3 - d3.3)]
                         let lanes = min(4, tilesW - tj)
                         let out = dst + ti * tilesW + tj
-                        for (a, r) in t.enumerated() {
-                            store(r.0 - r.2, out + (4 * a + 0) * plane, lanes: lanes)
-                            store(r.1 + r.2, out + (4 * a + 1) * plane, lanes: lanes)
-                            store(r.2 - r.1, out + (4 * a + 2) * plane, lanes: lanes)
-                            store(r.1 - r.3, out + (4 * a + 3) * plane, lanes: lanes)
+                        // Row a of t = Bᵀ d, then row a of V = t B.
+                        func emit(_ t0: SIMD4<Float>, _ t1: SIMD4<Float>, _ t2: SIMD4<Float>, _ t3: SIMD4<Float>, row a: Int) {
+                            store(t0 - t2, out + (4 * a + 0) * plane, lanes: lanes)
+                            store(t1 + t2, out + (4 * a + 1) * plane, lanes: lanes)
+                            store(t2 - t1, out + (4 * a + 2) * plane, lanes: lanes)
+                            store(t1 - t3, out + (4 * a + 3) * plane, lanes: lanes)
                         }
+                        emit(d0.0 - d2.0, d0.1 - d2.1, d0.2 - d2.2, d0.3 - d2.3, row: 0)
+                        emit(d1.0 + d2.0, d1.1 + d2.1, d1.2 + d2.2, d1.3 + d2.3, row: 1)
+                        emit(d2.0 - d1.0, d2.1 - d1.1, d2.2 - d1.2, d2.3 - d1.3, row: 2)
+                        emit(d1.0 - d3.0, d1.1 - d3.1, d1.2 - d3.2, d1.3 - d3.3, row: 3)
                         tj += 4
                     }
                 }

@@ -1,0 +1,120 @@
+/// Forward 3-D convolution with a temporal kernel `kd > 1` and unit temporal stride, as one
+/// per-frame column matrix and `kd` accumulating sgemms.
+///
+/// The column matrix of a 3-D convolution repeats every input frame `kd` times (once per temporal
+/// tap). Building the 2-D column matrix of each input frame once, `(C·kh·kw, frames · Ho·Wo)`, and
+/// multiplying tap `k`'s weights `(M, C·kh·kw)` into the output depths that read frame `od − pd + k`
+/// (a column offset and `ldb`, no copy) does the same arithmetic with a third of the copying.
+extension Kernels {
+    static func temporalTapsApply(_ g: ConvGeometry) -> Bool {
+        g.kernel[0] > 1 && g.stride[0] == 1
+    }
+
+    /// The geometry of one frame's 2-D column matrix (depth taken as is).
+    static func frameGeometry(_ g: ConvGeometry) -> ConvGeometry {
+        ConvGeometry(inChannels: g.inChannels, outChannels: g.outChannels, input: g.input,
+                     kernel: [1, g.kernel[1], g.kernel[2]], stride: [1, g.stride[1], g.stride[2]],
+                     padding: [0, g.padding[1], g.padding[2]])
+    }
+
+    /// `taps[k][m][(c, i, j)] = w[m, c, k, i, j]`: each temporal tap's weights as one matrix.
+    static func splitTemporalTaps(_ w: UnsafePointer<Float>, _ taps: UnsafeMutablePointer<Float>, _ g: ConvGeometry) {
+        let M = g.outChannels, C = g.inChannels, kd = g.kernel[0], area = g.kernel[1] * g.kernel[2]
+        for m in 0..<M {
+            for c in 0..<C {
+                for k in 0..<kd {
+                    (taps + ((k * M + m) * C + c) * area).update(from: w + ((m * C + c) * kd + k) * area, count: area)
+                }
+            }
+        }
+    }
+
+    /// See the type's description; `x: (B, C, D, H, W) → y: (B, M, Do, Ho, Wo)`.
+    static func temporalTapForward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>?,
+                                   _ y: UnsafeMutablePointer<Float>, batch: Int, _ g: ConvGeometry) {
+        let frame = frameGeometry(g)
+        let M = g.outChannels, K = frame.rows, kd = g.kernel[0], pd = g.padding[0]
+        let D = g.input[0], Do = g.output[0], plane = g.outputPlane, L = g.outputVolume
+        // Output depths per tile, so that the frames they read fit the column budget.
+        let framesPerTile = max(kd, columnTileBudget / max(1, K * plane))
+        let outputsPerTile = max(1, framesPerTile - kd + 1)
+        withScratch(kd * M * K, min(D, outputsPerTile + kd - 1) * K * plane) { taps, col in
+            splitTemporalTaps(w, taps, g)
+            for b in 0..<batch {
+                let xb = x + b * g.inChannels * g.inputVolume, yb = y + b * M * L
+                for m in 0..<M { (yb + m * L).update(repeating: bias?[m] ?? 0, count: L) }
+                for o0 in stride(from: 0, to: Do, by: outputsPerTile) {
+                    let o1 = min(Do, o0 + outputsPerTile)
+                    let i0 = max(0, o0 - pd), i1 = min(D, o1 - 1 - pd + kd)  // frames read
+                    guard i0 < i1 else { continue }
+                    vol2col(xb, col, frame, depths: i0..<i1)
+                    for k in 0..<kd {
+                        // Output depths of this tile whose frame od − pd + k was built.
+                        let lo = max(o0, i0 + pd - k), hi = min(o1, i1 + pd - k)
+                        guard lo < hi else { continue }
+                        sgemm(m: M, n: (hi - lo) * plane, k: K, a: taps + k * M * K, lda: K,
+                              b: col + (lo - pd + k - i0) * plane, ldb: (i1 - i0) * plane, beta: 1,
+                              c: yb + lo * plane, ldc: L)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Gradients by the same decomposition: `gw` (overwritten) from `gy` and each frame's columns,
+    /// `gx` (added to) through per-frame column gradients and `col2vol`. Either may be `nil`.
+    static func temporalTapBackward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ gy: UnsafePointer<Float>,
+                                    gx: UnsafeMutablePointer<Float>?, gw: UnsafeMutablePointer<Float>?,
+                                    batch: Int, _ g: ConvGeometry) {
+        let frame = frameGeometry(g)
+        let M = g.outChannels, K = frame.rows, kd = g.kernel[0], pd = g.padding[0]
+        let D = g.input[0], Do = g.output[0], plane = g.outputPlane, L = g.outputVolume
+        let framesPerTile = max(kd, columnTileBudget / max(1, K * plane))
+        let outputsPerTile = max(1, framesPerTile - kd + 1)
+        withScratch(kd * M * K, kd * M * K, min(D, outputsPerTile + kd - 1) * K * plane) { taps, tapGradients, col in
+            splitTemporalTaps(w, taps, g)
+            tapGradients.update(repeating: 0, count: kd * M * K)
+            for b in 0..<batch {
+                let xb = x + b * g.inChannels * g.inputVolume, gyb = gy + b * M * L
+                for o0 in stride(from: 0, to: Do, by: outputsPerTile) {
+                    let o1 = min(Do, o0 + outputsPerTile)
+                    let i0 = max(0, o0 - pd), i1 = min(D, o1 - 1 - pd + kd)
+                    guard i0 < i1 else { continue }
+                    let width = (i1 - i0) * plane
+                    // Output depths of this tile that read frame od − pd + k, per tap.
+                    let spans = (0..<kd).map { k in (k: k, lo: max(o0, i0 + pd - k), hi: min(o1, i1 + pd - k)) }.filter { $0.lo < $0.hi }
+                    if gw != nil {
+                        vol2col(xb, col, frame, depths: i0..<i1)
+                        for span in spans {
+                            sgemm(transB: true, m: M, n: K, k: (span.hi - span.lo) * plane, a: gyb + span.lo * plane, lda: L,
+                                  b: col + (span.lo - pd + span.k - i0) * plane, ldb: width, beta: 1,
+                                  c: tapGradients + span.k * M * K, ldc: K)
+                        }
+                    }
+                    if let gx {
+                        col.update(repeating: 0, count: K * width)
+                        for span in spans {
+                            sgemm(transA: true, m: K, n: (span.hi - span.lo) * plane, k: M, a: taps + span.k * M * K, lda: K,
+                                  b: gyb + span.lo * plane, ldb: L, beta: 1,
+                                  c: col + (span.lo - pd + span.k - i0) * plane, ldc: width)
+                        }
+                        col2vol(col, gx + b * g.inChannels * g.inputVolume, frame, depths: i0..<i1)
+                    }
+                }
+            }
+            if let gw { mergeTemporalTaps(tapGradients, gw, g) }
+        }
+    }
+
+    /// The inverse of `splitTemporalTaps`: `w[m, c, k, i, j] = taps[k][m][(c, i, j)]`.
+    static func mergeTemporalTaps(_ taps: UnsafePointer<Float>, _ w: UnsafeMutablePointer<Float>, _ g: ConvGeometry) {
+        let M = g.outChannels, C = g.inChannels, kd = g.kernel[0], area = g.kernel[1] * g.kernel[2]
+        for m in 0..<M {
+            for c in 0..<C {
+                for k in 0..<kd {
+                    (w + ((m * C + c) * kd + k) * area).update(from: taps + ((k * M + m) * C + c) * area, count: area)
+                }
+            }
+        }
+    }
+}
