@@ -23,6 +23,8 @@ static inline int cffmpeg_averror(int posixError) { return AVERROR(posixError); 
 static inline int cffmpeg_eagain(void) { return AVERROR(EAGAIN); }
 /// AVERROR_EOF is built with FFERRTAG, a function-like macro.
 static inline int cffmpeg_eof(void) { return AVERROR_EOF; }
+/// AVERROR_INVALIDDATA is built with FFERRTAG as well: damaged input.
+static inline int cffmpeg_invalid_data(void) { return AVERROR_INVALIDDATA; }
 /// AVERROR_EXIT: what an interrupt callback makes blocking calls return.
 static inline int cffmpeg_exit(void) { return AVERROR_EXIT; }
 /// AV_NOPTS_VALUE is a cast expression Swift does not import.

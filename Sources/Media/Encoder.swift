@@ -56,8 +56,10 @@ final class Encoder {
 
     /// An AAC encoder for `settings`, with a new stream in `output`.
     init(audio settings: MP4Writer.Audio, output: UnsafeMutablePointer<AVFormatContext>) throws {
-        guard (1...8).contains(settings.channels), (8000...192_000).contains(settings.sampleRate) else {
-            throw MediaError.invalidArgument("audio \(settings.sampleRate) Hz × \(settings.channels) channels is not supported")
+        // The AAC encoder takes the MPEG-4 sampling-frequency table only.
+        let aacRates = [8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000, 64000, 88200, 96000]
+        guard (1...8).contains(settings.channels), aacRates.contains(settings.sampleRate) else {
+            throw MediaError.invalidArgument("audio \(settings.sampleRate) Hz × \(settings.channels) channels is not supported by AAC; use 1–8 channels at one of \(aacRates.map(String.init).joined(separator: ", ")) Hz")
         }
         guard let codec = avcodec_find_encoder(AV_CODEC_ID_AAC) else { throw MediaError.noEncoder(codec: "aac") }
         name = String(cString: codec.pointee.name)

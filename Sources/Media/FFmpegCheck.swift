@@ -25,7 +25,7 @@ enum FFmpegCode {
     static let eagain = cffmpeg_eagain()
     static let eof = cffmpeg_eof()
     static let exit = cffmpeg_exit()
-    static let invalidData = cffmpeg_averror(Int32(EINVAL))
+    static let invalidData = cffmpeg_invalid_data()
     static let noPTS = cffmpeg_nopts()
 }
 

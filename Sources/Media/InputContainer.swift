@@ -53,12 +53,13 @@ final class InputContainer {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw MediaError.fileNotFound(path: path)
         }
-        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-        let type = attributes?[.type] as? FileAttributeType
-        if isDirectory.boolValue || (type != nil && type != .typeRegular && type != .typeSymbolicLink) {
+        // stat(2) follows symbolic links: the size and type checked are the target's.
+        var status = stat()
+        guard stat(path, &status) == 0 else { throw MediaError.fileNotFound(path: path) }
+        if isDirectory.boolValue || (status.st_mode & S_IFMT) != S_IFREG {
             throw MediaError.notARegularFile(path: path)
         }
-        let size = (attributes?[.size] as? NSNumber)?.int64Value ?? 0
+        let size = Int64(status.st_size)
         if size == 0 { throw MediaError.emptyFile(path: path) }
         try limits.checkFileSize(size)
         return size

@@ -154,8 +154,10 @@ public final class MP4Writer {
             try audioEncoder?.encode(nil, into: output!)
             try check(av_write_trailer(output), "writing the MP4 trailer")
             try check(avio_closep(&output!.pointee.pb), "closing \(temporaryPath)")
-            if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
-            try FileManager.default.moveItem(atPath: temporaryPath, toPath: path)
+            // rename(2) replaces an existing file atomically.
+            guard rename(temporaryPath, path) == 0 else {
+                throw MediaError.writerState("cannot move the finished file to \(path): \(String(cString: strerror(errno)))")
+            }
         } catch {
             discard()
             throw error

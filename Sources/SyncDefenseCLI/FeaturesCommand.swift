@@ -73,10 +73,25 @@ struct FeaturesCommand: AsyncParsableCommand {
         let spectrogram = try LogMelSpectrogram()
         var summary = Summary(file: file, firstFrame: 0)
         let audio: [Float]
+        let needsAudio = melOut != nil || vadOut != nil
         if let framesOut {
             let options = VideoReadOptions(range: region.range, region: try region.region,
                                            outputSize: .init(width: region.cropSize, height: region.cropSize),
                                            limits: limits.limits)
+            guard needsAudio else {
+                // Frames only: a video without sound is fine.
+                let frames = try VideoReader(path: file, options: options).readAll()
+                guard let first = frames.first else { throw MediaError.noFramesDecoded(path: file, stream: "video frame in the requested range") }
+                let shape = [frames.count, 3, region.cropSize, region.cropSize]
+                let values = frames.flatMap { $0.image.planarFloats() }
+                try NPYFile.write(try NPYArray(shape: shape, values: values), to: URL(fileURLWithPath: framesOut))
+                summary.firstFrame = first.index
+                summary.frames = frames.count
+                summary.framesShape = shape
+                summary.framesOut = framesOut
+                try JSONOutput.print(summary)
+                return
+            }
             let clip = try Clip.load(path: file, options: options)
             let shape = [clip.frameCount, 3, region.cropSize, region.cropSize]
             try NPYFile.write(try NPYArray(shape: shape, values: clip.planarFrames()), to: URL(fileURLWithPath: framesOut))

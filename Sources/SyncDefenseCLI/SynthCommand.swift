@@ -47,7 +47,7 @@ struct SynthCommand: AsyncParsableCommand {
     var size: Int = 128
 
     @Option(help: "Clips made in parallel.")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    var jobs: Int = min(64, ProcessInfo.processInfo.activeProcessorCount)
 
     func validate() throws {
         guard count > 0, count <= 1_000_000 else { throw ValidationError("--count must be 1…1000000") }

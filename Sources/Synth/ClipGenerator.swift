@@ -179,14 +179,14 @@ public enum ClipGenerator {
     }
 
     /// A random voice espeak-ng has.
-    static func randomVoice(using random: inout SeededRandom) -> VoiceSettings {
+    static func randomVoice(using random: inout SeededRandom) throws -> VoiceSettings {
         var name = random.pick(voices) + random.pick(variants)
-        if !SpeechSynthesizer.hasVoice(name) { name = random.pick(voices) }
+        if try !SpeechSynthesizer.hasVoice(name) { name = random.pick(voices) }
         return VoiceSettings(name: name, rate: random.integer(120...220), pitch: random.integer(25...75), range: random.integer(20...80))
     }
 
     static func speakLongEnough(seconds: Double, voice: VoiceSettings? = nil, using random: inout SeededRandom) throws -> SpeechTrack {
-        let settings = voice ?? randomVoice(using: &random)
+        let settings = try voice ?? randomVoice(using: &random)
         var words = Int(seconds * Double(settings.rate) / 60 * 1.2) + 4
         while true {
             let text = SentenceGenerator.passage(words: words, using: &random)
@@ -202,7 +202,7 @@ public enum ClipGenerator {
         if primary.source == "recorded" {
             return try RecordedSpeech.track(seconds: seconds, excluding: Set(primary.files ?? []), using: &random)
         }
-        let voice = random.chance(0.5) ? primary.voice : randomVoice(using: &random)
+        let voice = try random.chance(0.5) ? primary.voice : randomVoice(using: &random)
         return try speakLongEnough(seconds: seconds, voice: voice, using: &random)
     }
 

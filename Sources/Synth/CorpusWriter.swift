@@ -47,6 +47,10 @@ public struct CorpusWriter: Sendable {
                     progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) throws -> Summary {
         let clips = folder.appendingPathComponent("clips")
         try FileManager.default.createDirectory(at: clips, withIntermediateDirectories: true)
+        // Temporary files of clips whose writing was cut off (a second Ctrl-C, a crash).
+        for name in try FileManager.default.contentsOfDirectory(atPath: clips.path) where name.hasPrefix(".") && name.hasSuffix(".partial") {
+            try? FileManager.default.removeItem(at: clips.appendingPathComponent(name))
+        }
         try writeSettings()
         let started = DispatchTime.now()
         let state = RunState()
@@ -55,7 +59,7 @@ public struct CorpusWriter: Sendable {
         let folder = self.folder, seed = self.seed, configuration = self.configuration
         DispatchQueue.concurrentPerform(iterations: jobs) { _ in
             while let index = state.take(from: pending) {
-                if shouldStop() || state.failure != nil { return }
+                if shouldStop() || state.hasFailed { return }
                 do {
                     let clip = try ClipGenerator.make(index: index, seed: seed, configuration: configuration)
                     try CorpusWriter.encode(clip, to: folder.appendingPathComponent(clip.entry.path), configuration: configuration)
@@ -114,12 +118,7 @@ public struct CorpusWriter: Sendable {
                 throw SynthesisError.corpusMismatch(folder.path)
             }
         }
-        var merged = settings
-        if let existing = try? JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any],
-           (existing["count"] as? Int ?? 0) > count {
-            merged["count"] = existing["count"]
-        }
-        try JSONSerialization.data(withJSONObject: merged, options: [.prettyPrinted, .sortedKeys]).write(to: url, options: .atomic)
+        try JSONSerialization.data(withJSONObject: settings, options: [.prettyPrinted, .sortedKeys]).write(to: url, options: .atomic)
     }
 
     private func sidecar(_ index: Int) -> URL { CorpusWriter.sidecar(index, in: folder) }
@@ -168,4 +167,6 @@ private final class RunState: @unchecked Sendable {
     func finish() -> Int { lock.withLock { made += 1; return made } }
 
     func fail(_ error: Error) { lock.withLock { if failure == nil { failure = error } } }
+
+    var hasFailed: Bool { lock.withLock { failure != nil } }
 }

@@ -90,8 +90,12 @@ public enum SpeechSynthesizer {
     /// - Throws: ``SynthesisError``.
     public static func speak(_ text: String, voice: VoiceSettings) throws -> Utterance {
         try initialize()
-        let (status, stream) = try runChild { fd in
-            cespeak_speak_to_fd(text, voice.name, Int32(voice.rate), Int32(voice.pitch), Int32(voice.range), fd)
+        // C strings are made before fork(): the child runs plain C only.
+        let (status, stream) = try text.withCString { textPointer in
+            try voice.name.withCString { voicePointer in
+                let (rate, pitch, range) = (Int32(voice.rate), Int32(voice.pitch), Int32(voice.range))
+                return try runChild { fd in cespeak_speak_to_fd(textPointer, voicePointer, rate, pitch, range, fd) }
+            }
         }
         switch status {
         case 0: break
@@ -112,11 +116,15 @@ public enum SpeechSynthesizer {
     }
 
     /// Whether espeak-ng knows `name` (a voice with an optional "+variant").
-    public static func hasVoice(_ name: String) -> Bool {
+    /// - Throws: ``SynthesisError`` when the check itself cannot run (no process could be
+    ///   forked), so a transient failure never silently changes a corpus.
+    public static func hasVoice(_ name: String) throws -> Bool {
         if let known = lock.withLock({ knownVoices[name] }) { return known }
-        guard (try? initialize()) != nil, let (status, _) = try? runChild({ _ in cespeak_has_voice(name) == 1 ? 0 : 2 }) else {
-            return false
+        try initialize()
+        let (status, _) = try name.withCString { pointer in
+            try runChild { _ in cespeak_has_voice(pointer) == 1 ? 0 : 2 }
         }
+        guard status == 0 || status == 2 else { throw SynthesisError.synthesisFailed(code: status) }
         lock.withLock { knownVoices[name] = status == 0 }
         return status == 0
     }

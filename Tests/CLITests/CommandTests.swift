@@ -79,6 +79,19 @@ import Testing
         }
     }
 
+    @Test func videoOnlyStillGivesFrames() throws {
+        let folder = try CommandRunner.folder()
+        let videoOnly = folder.appendingPathComponent("video.mp4")
+        try CommandRunner.writeClip(videoOnly, seconds: 1, audio: nil)
+        let frames = folder.appendingPathComponent("frames.npy")
+        let outcome = try CommandRunner.run(["features", videoOnly.path, "--frames-out", frames.path, "--crop-size", "16"])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(try NPYFile.read(from: frames).shape == [25, 3, 16, 16])
+        let mel = folder.appendingPathComponent("mel.npy")
+        let refused = try CommandRunner.run(["features", videoOnly.path, "--mel-out", mel.path])
+        #expect(refused.status == 1 && refused.stderr.contains("no decodable audio"))
+    }
+
     @Test func audioOnlyStillGivesMel() throws {
         let folder = try CommandRunner.folder()
         let audioOnly = folder.appendingPathComponent("audio.mp4")

@@ -130,3 +130,31 @@ import Testing
         #expect(audio.count <= 5 * 16_000)
     }
 }
+
+@Suite struct FileTypeTests {
+    /// A symbolic link is judged by what it points at: a link to a FIFO is refused before
+    /// FFmpeg could block opening it, and a link to a regular file is read.
+    @Test func symbolicLinksAreJudgedByTheirTarget() throws {
+        let folder = try TestMedia.folder()
+        let fifo = folder.appendingPathComponent("pipe").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let fifoLink = folder.appendingPathComponent("pipe-link.mp4").path
+        try FileManager.default.createSymbolicLink(atPath: fifoLink, withDestinationPath: fifo)
+        #expect(throws: MediaError.notARegularFile(path: fifoLink)) { try MediaProbe.probe(fifoLink) }
+        let clip = try TestMedia.writeClip(folder.appendingPathComponent("c.mp4"), frames: 5)
+        let clipLink = folder.appendingPathComponent("c-link.mp4").path
+        try FileManager.default.createSymbolicLink(atPath: clipLink, withDestinationPath: clip.path)
+        var tiny = MediaLimits()
+        tiny.maxFileBytes = 100
+        #expect(throws: MediaError.self) { try MediaProbe.probe(clipLink, limits: tiny) }
+        #expect(try MediaProbe.probe(clipLink).video != nil)
+    }
+
+    @Test func unsupportedAACRatesAreClearErrors() throws {
+        let folder = try TestMedia.folder()
+        #expect(throws: MediaError.self) {
+            _ = try MP4Writer(path: folder.appendingPathComponent("a.mp4").path, video: nil, audio: MP4Writer.Audio(sampleRate: 10_000))
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+    }
+}
