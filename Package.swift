@@ -35,11 +35,12 @@ let package = Package(
         .target(name: "Features", dependencies: ["Media", "CFFTW"]),
         .target(name: "Tensor", dependencies: ["CBLAS"]),
         .target(name: "Model", dependencies: ["Tensor"]),
+        .target(name: "Forensics", dependencies: ["Model", "Features", "Media"]),
         .target(name: "Synth", dependencies: ["Media", "Features", "CEspeakNG"], resources: [.copy("Resources")]),
         .executableTarget(
             name: "SyncDefenseCLI",
             dependencies: [
-                "Media", "Features", "Tensor", "Synth", "CNcursesw", "CEspeakNG", "CBLAS", "CFFTW",
+                "Media", "Features", "Tensor", "Model", "Synth", "CNcursesw", "CEspeakNG", "CBLAS", "CFFTW",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -49,6 +50,7 @@ let package = Package(
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "Media"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Tensor"]),
+        .testTarget(name: "ForensicsTests", dependencies: ["Forensics", "Model", "Features", "Media"]),
         .testTarget(name: "SynthTests", dependencies: ["Synth", "Media", "Features"]),
         .testTarget(name: "CLITests", dependencies: ["Media", "Features", "SyncDefenseCLI"]),
     ],

@@ -1,0 +1,112 @@
+/// Turns per-window fake probabilities into a clip verdict (DESIGN §3).
+///
+/// **Voting.** A window votes only if at least `minimumSpeechFraction` of its real (unpadded) frames
+/// are speech in the voice-activity mask (25 fps, `(T,)`, e.g. `VoiceActivity.isSpeech`). Without a
+/// mask every window votes. If no window votes the clip has no speech and the verdict says so
+/// (``Verdict/Status/noSpeech``) rather than guessing.
+///
+/// **Aggregation: mean of the top-k voting window probabilities** (`k = min(topK, voters)`, default 3).
+/// A partial manipulation (a replaced phrase) lifts only the windows that contain it; the mean over all
+/// windows dilutes it in proportion to the clip length, the maximum is at the mercy of a single noisy
+/// window, and the top-3 mean keeps the sensitivity of the maximum while averaging out one outlier. For
+/// clips of 1–3 windows it is the plain mean.
+///
+/// **Decision.** fake when `p ≥ threshold`; `uncertain` when `|p − threshold| < margin`;
+/// `confidence` is the probability of the predicted class (`p` or `1 − p`).
+public struct VerdictAggregator: Sendable, Hashable, Codable {
+    public var threshold: Float = 0.5
+    public var margin: Float = 0.1
+    public var topK: Int = 3
+    public var minimumSpeechFraction: Float = 0.25
+
+    public init(threshold: Float = 0.5, margin: Float = 0.1, topK: Int = 3, minimumSpeechFraction: Float = 0.25) {
+        self.threshold = threshold
+        self.margin = margin
+        self.topK = topK
+        self.minimumSpeechFraction = minimumSpeechFraction
+    }
+
+    /// - Parameters:
+    ///   - plan: the windows the probabilities belong to.
+    ///   - windowProbabilities: `(W,)` fake probability per window, in plan order.
+    ///   - speech: `(T,)` voice-activity mask at 25 fps, or nil when every window should vote.
+    /// - Throws: ``ForensicsError`` for counts that do not fit the plan or parameters out of range.
+    public func aggregate(plan: WindowPlan, windowProbabilities: [Float], speech: [Bool]?) throws -> Verdict {
+        guard (0...1).contains(threshold), margin >= 0, topK >= 1, (0...1).contains(minimumSpeechFraction) else {
+            throw ForensicsError.invalidParameter("threshold \(threshold), margin \(margin), topK \(topK), minimumSpeechFraction \(minimumSpeechFraction)")
+        }
+        guard windowProbabilities.count == plan.windows.count else {
+            throw ForensicsError.shapeMismatch("\(windowProbabilities.count) window probabilities for \(plan.windows.count) windows")
+        }
+        if let speech, speech.count != plan.frameCount {
+            throw ForensicsError.shapeMismatch("speech mask of \(speech.count) frames for a clip of \(plan.frameCount)")
+        }
+        let votes: [Bool] = plan.windows.map { w in
+            guard let speech else { return true }
+            let voiced = speech[w.frames].lazy.filter { $0 }.count
+            return voiced > 0 && Float(voiced) >= minimumSpeechFraction * Float(w.validFrames)
+        }
+        let voting = zip(windowProbabilities, votes).filter { $0.1 && $0.0.isFinite }.map(\.0)
+        let aggregation = Verdict.Aggregation(method: "top_k_mean", k: min(topK, max(voting.count, 1)),
+                                              votingWindows: voting.count, totalWindows: plan.windows.count,
+                                              minimumSpeechFraction: minimumSpeechFraction)
+        guard !voting.isEmpty else {
+            return Verdict(status: .noSpeech, manipulationProbability: nil, threshold: threshold, margin: margin,
+                           uncertain: true, windowProbabilities: windowProbabilities, windowVotes: votes, aggregation: aggregation)
+        }
+        let top = voting.sorted(by: >).prefix(aggregation.k)
+        let p = Float(top.reduce(0.0) { $0 + Double($1) } / Double(top.count))
+        return Verdict(status: p >= threshold ? .fake : .real, manipulationProbability: p, threshold: threshold, margin: margin,
+                       uncertain: abs(p - threshold) < margin, windowProbabilities: windowProbabilities,
+                       windowVotes: votes, aggregation: aggregation)
+    }
+}
+
+/// The clip decision and how it was reached.
+public struct Verdict: Sendable, Hashable, Codable {
+    /// real, fake, or no speech (no window voted; nothing decided).
+    public enum Status: String, Sendable, Hashable, Codable {
+        case real, fake
+        case noSpeech = "no_speech"
+    }
+
+    /// How windows were combined.
+    public struct Aggregation: Sendable, Hashable, Codable {
+        /// Always "top_k_mean" for now.
+        public var method: String
+        public var k: Int
+        public var votingWindows: Int
+        public var totalWindows: Int
+        public var minimumSpeechFraction: Float
+
+        enum CodingKeys: String, CodingKey {
+            case method, k, votingWindows = "voting_windows", totalWindows = "total_windows"
+            case minimumSpeechFraction = "minimum_speech_fraction"
+        }
+    }
+
+    public var status: Status
+    /// The aggregated fake probability; nil when there is no speech.
+    public var manipulationProbability: Float?
+    public var threshold: Float
+    public var margin: Float
+    /// True within `margin` of the threshold, and always for no speech.
+    public var uncertain: Bool
+    /// `(W,)` per-window fake probabilities and whether each voted.
+    public var windowProbabilities: [Float]
+    public var windowVotes: [Bool]
+    public var aggregation: Aggregation
+
+    public var isFake: Bool { status == .fake }
+    public var isReal: Bool { status == .real }
+    /// Probability of the predicted class; 0 when there is no speech.
+    public var confidence: Float {
+        guard let p = manipulationProbability else { return 0 }
+        return status == .fake ? p : 1 - p
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case status, manipulationProbability = "manipulation_probability", threshold, margin, uncertain
+        case windowProbabilities = "window_probabilities", windowVotes = "window_votes", aggregation
+    }
+}
