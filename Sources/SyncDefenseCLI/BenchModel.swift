@@ -1,0 +1,370 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Model
+import Tensor
+
+/// `syncdefense bench model`: the whole model's forward and training step on one preset, next to
+/// PyTorch CPU running the same architecture (a twin built in the same run) where python3 imports torch.
+struct BenchModel: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "model",
+        abstract: "Time the model's forward pass (batch 1 and 8) and a batch-8 training step, against PyTorch CPU."
+    )
+
+    @Option(help: "The preset: compact (shipped default) or seed.")
+    var preset: String = "compact"
+
+    @Option(help: "Threads for OpenBLAS, the engine's loops and PyTorch (default: every core).")
+    var threads: Int?
+
+    @Option(help: "Runs of each measurement after one warm-up run; the fastest counts.")
+    var repeats: Int = 3
+
+    @Flag(help: "Skip the PyTorch comparison.")
+    var noTorch = false
+
+    @Flag(help: "Print JSON: preset, forward_ms_batch1, forward_ms_batch8, train_step_ms_batch8, torch_forward_ms_batch1, ….")
+    var json = false
+
+    func validate() throws {
+        let c = try modelPreset(named: preset)
+        guard c.name != "tiny" else { throw ValidationError("bench model measures compact or seed") }
+        guard (1...20).contains(repeats) else { throw ValidationError("--repeats must be 1…20") }
+        if let threads, !(1...64).contains(threads) { throw ValidationError("--threads must be 1…64") }
+    }
+
+    struct Result: Encodable {
+        var preset: String
+        var threads: Int
+        var gflopPerWindow: Double
+        var forwardMillisecondsBatch1: Double
+        var forwardMillisecondsBatch8: Double
+        var trainStepMillisecondsBatch8: Double
+        var forwardGFLOPsBatch1: Double
+        var forwardGFLOPsBatch8: Double
+        var torchForwardMillisecondsBatch1: Double?
+        var torchForwardMillisecondsBatch8: Double?
+        var torchTrainStepMillisecondsBatch8: Double?
+        var parameters: Int
+        var torchParameters: Int?
+        var torch: String
+
+        enum CodingKeys: String, CodingKey {
+            case preset, threads, torch, parameters
+            case torchParameters = "torch_parameters"
+            case gflopPerWindow = "gflop_per_window"
+            case forwardMillisecondsBatch1 = "forward_ms_batch1"
+            case forwardMillisecondsBatch8 = "forward_ms_batch8"
+            case trainStepMillisecondsBatch8 = "train_step_ms_batch8"
+            case forwardGFLOPsBatch1 = "forward_gflops_batch1"
+            case forwardGFLOPsBatch8 = "forward_gflops_batch8"
+            case torchForwardMillisecondsBatch1 = "torch_forward_ms_batch1"
+            case torchForwardMillisecondsBatch8 = "torch_forward_ms_batch8"
+            case torchTrainStepMillisecondsBatch8 = "torch_train_step_ms_batch8"
+        }
+
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(preset, forKey: .preset)
+            try c.encode(threads, forKey: .threads)
+            try c.encode(gflopPerWindow, forKey: .gflopPerWindow)
+            try c.encode(forwardMillisecondsBatch1, forKey: .forwardMillisecondsBatch1)
+            try c.encode(forwardMillisecondsBatch8, forKey: .forwardMillisecondsBatch8)
+            try c.encode(trainStepMillisecondsBatch8, forKey: .trainStepMillisecondsBatch8)
+            try c.encode(forwardGFLOPsBatch1, forKey: .forwardGFLOPsBatch1)
+            try c.encode(forwardGFLOPsBatch8, forKey: .forwardGFLOPsBatch8)
+            try c.encode(torchForwardMillisecondsBatch1, forKey: .torchForwardMillisecondsBatch1) // null when skipped
+            try c.encode(torchForwardMillisecondsBatch8, forKey: .torchForwardMillisecondsBatch8)
+            try c.encode(torchTrainStepMillisecondsBatch8, forKey: .torchTrainStepMillisecondsBatch8)
+            try c.encode(parameters, forKey: .parameters)
+            try c.encode(torchParameters, forKey: .torchParameters)
+            try c.encode(torch, forKey: .torch)
+        }
+    }
+
+    func run() async throws {
+        let c = try modelPreset(named: preset)
+        let original = Engine.threadCount
+        let threadCount = threads ?? original
+        Engine.setThreadCount(threadCount)
+        defer { Engine.setThreadCount(original) }
+        let model = try SyncDefenseModel(configuration: c, source: .random(seed: 1))
+        let one = randomBatch(c, batch: 1, seed: 2), eight = randomBatch(c, batch: 8, seed: 3)
+        let targets = syntheticTargets(c, batch: 8)
+
+        let forward1 = try best { try timed { _ = try withNoGrad { try model(video: one.video, mel: one.mel, training: false) } } }
+        let forward8 = try best { try timed { _ = try withNoGrad { try model(video: eight.video, mel: eight.mel, training: false) } } }
+        let train8 = try best {
+            try timed {
+                for p in model.parameters { p.zeroGrad() }
+                let outputs = try model(video: eight.video, mel: eight.mel, training: true)
+                try TrainingLoss.total(outputs, targets).total.backward()
+            }
+        }
+        let flops = Double(c.flopsPerWindow())
+        var result = Result(
+            preset: c.name, threads: threadCount, gflopPerWindow: flops / 1e9,
+            forwardMillisecondsBatch1: forward1 * 1000, forwardMillisecondsBatch8: forward8 * 1000,
+            trainStepMillisecondsBatch8: train8 * 1000,
+            forwardGFLOPsBatch1: flops / forward1 / 1e9, forwardGFLOPsBatch8: 8 * flops / forward8 / 1e9,
+            torchForwardMillisecondsBatch1: nil, torchForwardMillisecondsBatch8: nil, torchTrainStepMillisecondsBatch8: nil,
+            parameters: model.parameterCount, torchParameters: nil, torch: "skipped: --no-torch")
+        if !noTorch {
+            usleep(500_000) // let OpenBLAS's idle threads stop spinning
+            switch TorchModelTwin.measure(configuration: c, threads: threadCount, repeats: repeats) {
+            case let .success(times):
+                result.torchForwardMillisecondsBatch1 = times.forward1
+                result.torchForwardMillisecondsBatch8 = times.forward8
+                result.torchTrainStepMillisecondsBatch8 = times.train8
+                result.torchParameters = times.parameters
+                result.torch = times.parameters == model.parameterCount
+                    ? "measured" : "measured (twin has \(times.parameters) parameters, ours \(model.parameterCount))"
+            case let .failure(reason):
+                result.torch = "skipped: \(reason.message)"
+            }
+        }
+        if json { return try JSONOutput.print(result) }
+        report(result, c)
+    }
+
+    private func report(_ r: Result, _ c: ModelConfiguration) {
+        print("Model \(r.preset): \(c.windowFrames) frames of \(c.cropHeight)×\(c.cropWidth), \(c.melFrames)×\(c.melBands) log-mel per window; "
+              + String(format: "%.3f GFLOP forward per window; %d threads; best of %d.", r.gflopPerWindow, r.threads, repeats))
+        func torch(_ value: Double?, _ ours: Double) -> String {
+            guard let value else { return "" }
+            return String(format: "   torch %9.1f ms (torch/ours %.2f×)", value, value / ours)
+        }
+        print(String(format: "forward, batch 1      %9.1f ms  %6.1f GFLOP/s", r.forwardMillisecondsBatch1, r.forwardGFLOPsBatch1)
+              + torch(r.torchForwardMillisecondsBatch1, r.forwardMillisecondsBatch1))
+        print(String(format: "forward, batch 8      %9.1f ms  %6.1f GFLOP/s  (%.1f ms per window)", r.forwardMillisecondsBatch8,
+                     r.forwardGFLOPsBatch8, r.forwardMillisecondsBatch8 / 8)
+              + torch(r.torchForwardMillisecondsBatch8, r.forwardMillisecondsBatch8))
+        print(String(format: "train step, batch 8   %9.1f ms  (forward + losses + backward)", r.trainStepMillisecondsBatch8)
+              + torch(r.torchTrainStepMillisecondsBatch8, r.trainStepMillisecondsBatch8))
+        if r.torch != "measured" { print("PyTorch \(r.torch)") } else { print("PyTorch twin: same parameter count (\(r.parameters)).") }
+    }
+
+    private func randomBatch(_ c: ModelConfiguration, batch: Int, seed: UInt64) -> (video: Tensor, mel: Tensor) {
+        var generator = Xoshiro256(seed: seed)
+        return (Tensor.uniform([batch, 3, c.windowFrames, c.cropHeight, c.cropWidth], in: -1...1, using: &generator),
+                Tensor.normal([batch, 1, c.melBands, c.melFrames], using: &generator))
+    }
+
+    /// Half the batch genuine and fully labelled, half fake with every other frame labelled.
+    private func syntheticTargets(_ c: ModelConfiguration, batch: Int) -> TrainingTargets {
+        let t = c.windowFrames
+        let fake = (0..<batch).map { $0 % 2 == 1 }
+        return TrainingTargets(
+            clip: Tensor(shape: [batch]) { fake[$0] ? 1 : 0 },
+            sync: Tensor(shape: [batch, t]) { fake[$0 / t] ? 0 : 1 },
+            syncMask: Tensor(shape: [batch, t]) { fake[$0 / t] && $0 % 2 == 1 ? 0 : 1 },
+            artifact: Tensor(shape: [batch, t]) { fake[$0 / t] ? 1 : 0 },
+            artifactMask: Tensor(repeating: 1, shape: [batch, t]),
+            genuine: fake.map { !$0 })
+    }
+
+    private func best(of measure: () throws -> Double) throws -> Double {
+        Thread.sleep(forTimeInterval: 0.3)
+        _ = try measure()
+        var best = Double.infinity
+        for _ in 0..<repeats { best = min(best, try measure()) }
+        return best
+    }
+
+    private func timed(_ body: () throws -> Void) rethrows -> Double {
+        let started = DispatchTime.now()
+        try body()
+        return Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+    }
+}
+
+/// Runs the PyTorch twin of the architecture (same configuration, random weights) in python3.
+enum TorchModelTwin {
+    struct Times: Decodable {
+        var forward1: Double
+        var forward8: Double
+        var train8: Double
+        var parameters: Int
+    }
+
+    struct Failure: Error {
+        var message: String
+    }
+
+    /// Times in milliseconds, or why PyTorch could not be measured.
+    static func measure(configuration: ModelConfiguration, threads: Int, repeats: Int) -> Result<Times, Failure> {
+        guard let config = try? configuration.jsonString() else { return .failure(Failure(message: "configuration not encodable")) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, String(threads), config, String(repeats)]
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        process.standardInput = FileHandle.nullDevice
+        do { try process.run() } catch { return .failure(Failure(message: "python3 not runnable")) }
+        let errorData = LockedBox()
+        let reader = Thread { errorData.data = errors.fileHandleForReading.readDataToEndOfFile() }
+        reader.start()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        while !reader.isFinished { Thread.sleep(forTimeInterval: 0.01) }
+        guard process.terminationStatus == 0,
+              let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last,
+              let times = try? JSONDecoder().decode(Times.self, from: Data(line.utf8)) else {
+            let stderr = String(decoding: errorData.data, as: UTF8.self)
+            if stderr.contains("No module named 'torch'") { return .failure(Failure(message: "python3 cannot import torch")) }
+            let last = stderr.split(separator: "\n").last.map(String.init) ?? "exit status \(process.terminationStatus)"
+            return .failure(Failure(message: "PyTorch twin failed: \(last)"))
+        }
+        return .success(times)
+    }
+
+    private final class LockedBox: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = Data()
+        var data: Data {
+            get { lock.lock(); defer { lock.unlock() }; return value }
+            set { lock.lock(); value = newValue; lock.unlock() }
+        }
+    }
+
+    /// DESIGN §2's architecture in PyTorch, built from the Swift configuration's JSON; the same
+    /// blocks as `Sources/Model` (see Docs/model.md for the choices the table leaves open).
+    static let script = #"""
+    import sys, json, time
+    import torch, torch.nn as nn, torch.nn.functional as F
+    torch.set_num_threads(int(sys.argv[1]))
+    c = json.loads(sys.argv[2]); repeats = int(sys.argv[3])
+    torch.manual_seed(0)
+
+    class Res(nn.Module):
+        def __init__(s, dims, cin, cout, stride):
+            super().__init__()
+            Conv, BN = (nn.Conv3d, nn.BatchNorm3d) if dims == 3 else (nn.Conv2d, nn.BatchNorm2d)
+            s.conv1, s.bn1 = Conv(cin, cout, 3, stride, 1, bias=False), BN(cout)
+            s.conv2, s.bn2 = Conv(cout, cout, 3, 1, 1, bias=False), BN(cout)
+            s.short = nn.Sequential(Conv(cin, cout, 1, stride, 0, bias=False), BN(cout)) \
+                if cin != cout or any(x != 1 for x in stride) else None
+        def forward(s, x):
+            y = s.bn2(s.conv2(F.relu(s.bn1(s.conv1(x)))))
+            return F.relu(y + (s.short(x) if s.short is not None else x))
+
+    class Path(nn.Module):
+        def __init__(s, cin, hidden, cout, stride):
+            super().__init__()
+            s.net = nn.Sequential(nn.Conv3d(cin, hidden, 3, stride, 1, bias=False), nn.BatchNorm3d(hidden), nn.ReLU(),
+                                  nn.Conv3d(hidden, cout, 3, stride, 1, bias=False), nn.BatchNorm3d(cout), nn.ReLU())
+        def forward(s, x): return s.net(x)
+
+    class Model(nn.Module):
+        def __init__(s):
+            super().__init__()
+            d, h, r = c["modelWidth"], c["heads"], c["residualBlocksPerStage"]
+            vw, aw = c["visualStageWidths"], c["audioStageWidths"]
+            s.vstem = nn.Sequential(nn.Conv3d(3, c["visualStemWidth"], (3, 7, 7), (1, 2, 2), (1, 3, 3), bias=False),
+                                    nn.BatchNorm3d(c["visualStemWidth"]), nn.ReLU(), nn.MaxPool3d((1, 3, 3), (1, 2, 2), (0, 1, 1)))
+            blocks, cin = [], c["visualStemWidth"]
+            for i, w in enumerate(vw):
+                for j in range(r):
+                    blocks.append(Res(3, cin, w, (1, 2, 2) if i > 0 and j == 0 else (1, 1, 1))); cin = w
+            s.vblocks, s.vdrop = nn.Sequential(*blocks), nn.Dropout3d(c["encoderDropout"])
+            s.astem = nn.Sequential(nn.Conv2d(1, c["audioStemWidth"], 7, 2, 3, bias=False), nn.BatchNorm2d(c["audioStemWidth"]),
+                                    nn.ReLU(), nn.MaxPool2d(3, 2, 1))
+            blocks, cin = [], c["audioStemWidth"]
+            for i, w in enumerate(aw):
+                for j in range(r):
+                    blocks.append(Res(2, cin, w, [(1, 1), (2, 2), (2, 1), (2, 1)][i] if j == 0 else (1, 1))); cin = w
+            s.ablocks, s.adrop = nn.Sequential(*blocks), nn.Dropout(c["encoderDropout"])
+            s.vproj, s.aproj = nn.Linear(vw[-1], d), nn.Linear(aw[-1], d)
+            s.v2a, s.a2v = nn.MultiheadAttention(d, h, batch_first=True), nn.MultiheadAttention(d, h, batch_first=True)
+            s.gate = nn.Sequential(nn.Linear(2 * d, d), nn.GELU(), nn.Linear(d, 1))
+            s.fuse = nn.Linear(d, d)
+            ks = c["temporalKernelSizes"]
+            s.convs = nn.ModuleList([nn.Sequential(nn.Conv1d(d, d, k, 1, k // 2, bias=False), nn.BatchNorm1d(d), nn.GELU()) for k in ks])
+            s.merge = nn.Linear(d * len(ks), d)
+            s.cls = nn.Parameter(torch.randn(1, 1, d) * 0.02)
+            layer = nn.TransformerEncoderLayer(d, h, c["feedForwardWidth"], c["transformerDropout"], activation="gelu",
+                                               batch_first=True, norm_first=True)
+            s.encoder = nn.TransformerEncoder(layer, c["transformerLayers"], enable_nested_tensor=False)
+            s.norm = nn.LayerNorm(d)
+            a1, ahf, a2 = c["artifactFirstWidth"], c["artifactHighFrequencyFirstWidth"], c["artifactSecondWidth"]
+            s.raw, s.diff = Path(vw[-1], a1, a2, 1), Path(vw[-1], a1, a2, 1)
+            s.hf = Path(3, ahf, a2, (1, 2, 2))
+            s.register_buffer("lap", torch.tensor([[0., 1, 0], [1, -4, 1], [0, 1, 0]]).view(1, 1, 3, 3))
+            s.score = nn.Linear(3 * a2, 1)
+            s.afuse = nn.Sequential(nn.Linear(3 * a2 + d, c["artifactHiddenWidth"]), nn.GELU(),
+                                    nn.Linear(c["artifactHiddenWidth"], c["artifactWidth"]))
+            s.head = nn.Sequential(nn.Linear(d + c["artifactWidth"], c["headHiddenWidth"]), nn.GELU(),
+                                   nn.Dropout(c["headDropout"]), nn.LayerNorm(c["headHiddenWidth"]), nn.Linear(c["headHiddenWidth"], 1))
+            s.sync = nn.Linear(d, 1)
+
+        def forward(s, video, mel):
+            b, _, t, hh, ww = video.shape
+            fmap = s.vdrop(s.vblocks(s.vstem(video)))
+            v = s.vproj(fmap.mean((3, 4)).transpose(1, 2))
+            a = s.aproj(s.adrop(s.ablocks(s.astem(mel))).mean(2).transpose(1, 2))
+            a = F.interpolate(a.transpose(1, 2), size=t, mode="linear", align_corners=False).transpose(1, 2)
+            return fmap, v, a
+
+        def rest(s, video, fmap, v, a):
+            b, t, d = v.shape
+            v2a, w_va = s.v2a(v, a, a, average_attn_weights=False)
+            a2v, w_av = s.a2v(a, v, v, average_attn_weights=False)
+            vo, ao = v + v2a, a + a2v
+            g = torch.sigmoid(s.gate(torch.cat([vo, ao], 2)))
+            x = F.relu(s.fuse(g * vo + (1 - g) * ao))
+            ch = x.transpose(1, 2)
+            x = x + s.merge(torch.cat([m(ch) for m in s.convs], 1).transpose(1, 2))
+            hseq = s.norm(s.encoder(torch.cat([s.cls.expand(b, 1, d), x], 1)))
+            cls, frames = hseq[:, 0], hseq[:, 1:]
+            rawm = s.raw(fmap)
+            diffm = s.diff(fmap[:, :, 1:] - fmap[:, :, :-1])
+            diffm = torch.cat([torch.zeros_like(diffm[:, :, :1]), diffm], 2)
+            lap = F.conv2d(video.reshape(-1, 1, *video.shape[3:]), s.lap, padding=1).view_as(video)
+            hfm = s.hf(lap)
+            size = hfm.shape[2:]
+            up = lambda m: F.interpolate(m, size=size, mode="trilinear", align_corners=False)
+            pooled = torch.cat([m.mean((2, 3, 4)) for m in (rawm, diffm, hfm)], 1)
+            amap = s.score(torch.cat([up(rawm), up(diffm), hfm], 1).permute(0, 2, 3, 4, 1)).squeeze(4)
+            art = s.afuse(torch.cat([pooled, cls], 1))
+            logit = s.head(torch.cat([cls, art], 1)).squeeze(1)
+            return logit, s.sync(frames).squeeze(2), amap.mean((2, 3))
+
+        def run(s, video, mel):
+            fmap, v, a = s.forward(video, mel)
+            return s.rest(video, fmap, v, a) + (v, a)
+
+    model = Model()
+    def batch(n):
+        return (torch.rand(n, 3, c["windowFrames"], c["cropHeight"], c["cropWidth"]) * 2 - 1,
+                torch.randn(n, 1, c["melBands"], c["melFrames"]))
+    def best(fn):
+        fn(); times = []
+        for _ in range(repeats):
+            t0 = time.perf_counter(); fn(); times.append(time.perf_counter() - t0)
+        return min(times) * 1000
+    x1, x8 = batch(1), batch(8)
+    model.eval()
+    with torch.no_grad():
+        f1 = best(lambda: model.run(*x1))
+        f8 = best(lambda: model.run(*x8))
+    model.train()
+    T = c["windowFrames"]; K = min(15, (T - 1) // 2)
+    fake = torch.tensor([i % 2 == 1 for i in range(8)])
+    def step():
+        model.zero_grad(set_to_none=True)
+        logit, sync, art, v, a = model.run(*x8)
+        y = fake.float()
+        loss = F.binary_cross_entropy_with_logits(logit, y)
+        loss = loss + 0.5 * F.binary_cross_entropy_with_logits(sync, (1 - y)[:, None].expand_as(sync))
+        loss = loss + 0.5 * F.binary_cross_entropy_with_logits(art, y[:, None].expand_as(art))
+        vn, an = F.normalize(v[~fake], dim=-1), F.normalize(a[~fake], dim=-1)
+        n = T - 2 * K
+        sims = torch.stack([(vn[:, K:K + n] * an[:, K + s:K + s + n]).sum(-1) for s in range(-K, K + 1)], 2) / 0.07
+        loss = loss + 0.1 * F.cross_entropy(sims.reshape(-1, 2 * K + 1), torch.full((sims.shape[0] * n,), K))
+        loss.backward()
+    t8 = best(step)
+    print(json.dumps({"forward1": f1, "forward8": f8, "train8": t8, "parameters": sum(p.numel() for p in model.parameters())}))
+    """#
+}
