@@ -14,7 +14,7 @@ struct BenchOps: AsyncParsableCommand {
     @Option(help: "Comma-separated thread counts to measure, e.g. 1,2.")
     var threads: String = "1,2"
 
-    @Option(help: "Runs of each measurement after a pause and one warm-up run; the fastest counts.")
+    @Option(help: "Rounds over all shapes after a warm-up round; the fastest of each measurement counts.")
     var repeats: Int = 5
 
     @Flag(help: "Print a JSON array with one object per shape and thread count.")
@@ -139,23 +139,45 @@ struct BenchOps: AsyncParsableCommand {
         for count in threadCounts {
             Engine.setThreadCount(count)
             let (a, b) = gemmOperands(1024, 1024, 1024, using: &generator)
-            let peak = try best(of: { try timed { _ = try matmul(a, b) } })
-            peaks.append((count, 2 * 1024 * 1024 * 1024 / peak / 1e9))
             let torch = TorchTimer(shapes: shapes, threads: count)
             defer { torch?.stop() }
+            // Per shape: ours, sgemm on the same matrices, PyTorch (when importable).
+            var measurements: [[() throws -> Double]] = []
             for (index, shape) in shapes.enumerated() {
                 let x = Tensor.uniform(shape.input, in: -1...1, using: &generator)
                 let w = Tensor.uniform(shape.weight, in: -0.1...0.1, using: &generator)
                 let bias = Tensor.uniform([shape.weight[0]], in: -0.1...0.1, using: &generator)
                 let (m, k, n) = shape.gemm
                 let (ga, gb) = gemmOperands(m, k, n, using: &generator)
-                var measurements: [() throws -> Double] = [
+                var row: [() throws -> Double] = [
                     { try timed { _ = try convolve(shape, x, w, bias) } },
                     { try timed { _ = try matmul(ga, gb) } },
                 ]
-                if let torch { measurements.append { try torch.run(index) } }
-                let times = try measurements.map { try best(of: $0) }
-                let torchMilliseconds = torch == nil ? nil : times[2] * 1000
+                if let torch { row.append { try torch.run(index) } }
+                measurements.append(row)
+            }
+            var peak = Double.infinity
+            var best = measurements.map { $0.map { _ in Double.infinity } }
+            // Rounds over every shape, so that the samples of one measurement are spread over the
+            // whole run and a burst of load elsewhere on the machine cannot spoil all of them; the
+            // first round warms up. Before each measurement, a pause lets the previous one's idle
+            // worker threads (OpenBLAS's spin for ~0.1 s, PyTorch's OpenMP pool) stop spinning on
+            // the cores this one needs.
+            for round in 0...repeats {
+                try await Task.sleep(nanoseconds: 150_000_000)
+                let peakTime = try timed { _ = try matmul(a, b) }
+                if round > 0 { peak = min(peak, peakTime) }
+                for (i, row) in measurements.enumerated() {
+                    for (j, measure) in row.enumerated() {
+                        try await Task.sleep(nanoseconds: 150_000_000)
+                        let seconds = try measure()
+                        if round > 0 { best[i][j] = min(best[i][j], seconds) }
+                    }
+                }
+            }
+            peaks.append((count, 2 * 1024 * 1024 * 1024 / peak / 1e9))
+            for (shape, times) in zip(shapes, best) {
+                let torchMilliseconds = times.count > 2 ? times[2] * 1000 : nil
                 results.append(Result(
                     shape: shape.label, threads: count, ms: times[0] * 1000, gflops: shape.flops / times[0] / 1e9,
                     sgemmMilliseconds: times[1] * 1000, sgemmGFLOPs: shape.flops / times[1] / 1e9,
@@ -171,7 +193,7 @@ struct BenchOps: AsyncParsableCommand {
     }
 
     private func report(_ results: [Result], peaks: [(threads: Int, gflops: Double)]) {
-        print("Forward convolutions of the seed preset, batch 1 (2 s window: 50 frames of 64×64, 200×80 log-mel); best of \(repeats).")
+        print("Forward convolutions of the seed preset, batch 1 (2 s window: 50 frames of 64×64, 200×80 log-mel); best of \(repeats) rounds.")
         print("sgemm: OpenBLAS on the same (M,K)×(K,N) as the convolution's column matrix, timed in this run.")
         for peak in peaks { print(String(format: "peak sgemm 1024³ at %d thread(s): %.1f GFLOP/s", peak.threads, peak.gflops)) }
         for count in threadCounts {
@@ -215,18 +237,6 @@ struct BenchOps: AsyncParsableCommand {
     /// OpenBLAS sgemm call.
     private func gemmOperands(_ m: Int, _ k: Int, _ n: Int, using generator: inout Xoshiro256) -> (Tensor, Tensor) {
         (Tensor.uniform([m, k], in: -1...1, using: &generator), Tensor.uniform([k, n], in: -1...1, using: &generator))
-    }
-
-    /// The fastest of `repeats` runs of `measure` (which returns its own time in seconds) after one
-    /// warm-up run. A pause first lets the previous measurement's idle worker threads (OpenBLAS's,
-    /// PyTorch's OpenMP pool) stop spinning: on a two-core machine they would otherwise steal
-    /// the core this measurement needs.
-    private func best(of measure: () throws -> Double) throws -> Double {
-        Thread.sleep(forTimeInterval: 0.3)
-        _ = try measure()
-        var best = Double.infinity
-        for _ in 0..<repeats { best = min(best, try measure()) }
-        return best
     }
 
     /// Wall-clock seconds of `body`.
