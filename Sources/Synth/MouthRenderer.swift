@@ -116,8 +116,9 @@ public struct MouthRenderer: Sendable {
 
                 // Lips and mouth interior.
                 let s = (x - lips.centreX) / lips.halfWidth
-                if abs(s) < 1.05 {
-                    let line = lips.lines(max(-0.999, min(0.999, s)))
+                // The lip lines at this column: computed once, used by the lips and their shadow.
+                let line = abs(s) < 1.05 ? lips.lines(max(-0.999, min(0.999, s))) : nil
+                if let line {
                     let corner = smooth(1 - abs(s), 0.03)
                     let inUpper = smooth(y - line.outerTop, pixel) * smooth(line.innerTop - y, pixel) * corner
                     let inLower = smooth(y - line.innerBottom, pixel) * smooth(line.outerBottom - y, pixel) * corner
@@ -142,8 +143,7 @@ public struct MouthRenderer: Sendable {
                 colour = mix(colour, [skin[0] * 0.25, skin[1] * 0.16, skin[2] * 0.15], nostrilMix)
 
                 // A soft shadow under the lower lip.
-                if abs(s) < 1 {
-                    let line = lips.lines(max(-0.999, min(0.999, s)))
+                if abs(s) < 1, let line {
                     let below = y - line.outerBottom
                     if below > 0 { shade *= 1 - 0.18 * exp(-pow(below / 0.05, 2)) * (1 - s * s) }
                 }
