@@ -51,7 +51,7 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Tensor"]),
         .testTarget(name: "ForensicsTests", dependencies: ["Forensics", "Model", "Features", "Media"]),
-        .testTarget(name: "SynthTests", dependencies: ["Synth", "Media", "Features"]),
+        .testTarget(name: "SynthTests", dependencies: ["Synth", "Media", "Features", "Forensics"]),
         .testTarget(name: "CLITests", dependencies: ["Media", "Features", "SyncDefenseCLI"]),
     ],
     swiftLanguageModes: [.v6]

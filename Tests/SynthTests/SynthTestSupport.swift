@@ -1,41 +1,18 @@
 import Foundation
 import Media
+import Forensics
 import Synth
 
 /// Model-free measures used to check that labels are true.
 enum SyncCheck {
-    /// Per frame: the fraction of dark pixels around the image centre (the open mouth is dark).
+    /// Per frame: the model-free cue's mouth opening (dark-pixel fraction around the centre).
     static func mouthOpening(_ frames: [RGBImage]) -> [Double] {
-        frames.map { image in
-            var luminance: [Int] = []
-            for y in 0..<image.height { for x in 0..<image.width {
-                let p = image[x, y]
-                luminance.append(Int(p.r) * 3 + Int(p.g) * 6 + Int(p.b))
-            } }
-            let median = luminance.sorted()[luminance.count / 2]
-            var dark = 0, total = 0
-            for y in (image.height / 4)..<(image.height * 7 / 8) { for x in (image.width / 4)..<(image.width * 3 / 4) {
-                if luminance[y * image.width + x] * 2 < median { dark += 1 }
-                total += 1
-            } }
-            return Double(dark) / Double(total)
-        }
+        frames.map { Double(ModelFreeCue.mouthOpening($0)) }
     }
 
-    /// Per frame: log RMS of the voiced band (below about 1 kHz, where the jaw's opening
-    /// shows; hiss of closed-teeth consonants is left out) of the 640 samples under it.
+    /// Per frame: the model-free cue's voiced-band (80–1000 Hz) log-RMS envelope.
     static func envelope(_ audio: [Float], frames: Int) -> [Double] {
-        var low = [Double](repeating: 0, count: audio.count)
-        var state = 0.0
-        let alpha = 1 - exp(-2 * Double.pi * 1000 / 16_000)
-        for i in audio.indices {
-            state += alpha * (Double(audio[i]) - state)
-            low[i] = state
-        }
-        return (0..<frames).map { t in
-            let slice = low[(t * 640)..<min(low.count, (t + 1) * 640)]
-            return log(1e-4 + (slice.reduce(0.0) { $0 + $1 * $1 } / Double(max(1, slice.count))).squareRoot())
-        }
+        ModelFreeCue.audioEnvelope(samples: audio).prefix(frames).map(Double.init)
     }
 
     /// Pearson correlation of `a[t]` with `b[t + shift]` over the overlap.
