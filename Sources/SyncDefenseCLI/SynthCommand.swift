@@ -46,6 +46,9 @@ struct SynthCommand: AsyncParsableCommand {
     @Option(help: "Side of the square frames, pixels.")
     var size: Int = 128
 
+    @Option(help: "Speakers: all, training (5 espeak-ng voices + the Asterisk recordings) or heldout (2 other voices + the LibriVox reader), so an evaluation split uses voices training never heard.")
+    var speakers: String = "all"
+
     @Option(help: "Clips made in parallel.")
     var jobs: Int = min(64, ProcessInfo.processInfo.activeProcessorCount)
 
@@ -59,6 +62,9 @@ struct SynthCommand: AsyncParsableCommand {
         }
         _ = try parsedKinds()
         _ = try parsedSNR()
+        guard SpeakerSplit(rawValue: speakers) != nil else {
+            throw ValidationError("--speakers must be one of \(SpeakerSplit.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
     }
 
     func parsedKinds() throws -> [ManipulationKind] {
@@ -89,6 +95,8 @@ struct SynthCommand: AsyncParsableCommand {
         configuration.snrRange = try parsedSNR()
         configuration.noiseProbability = noiseProbability
         configuration.genuineFraction = genuineFraction
+        let split = SpeakerSplit(rawValue: speakers) ?? .all
+        configuration.speakers = split == .all ? nil : split
         if let recordedSpeechFraction {
             guard recordedSpeechFraction == 0 || configuration.recordedSpeech.available else {
                 throw ValidationError("--recorded-speech-fraction needs the recordings: \(configuration.recordedSpeech.reason ?? "not installed"); run scripts/install-deps.sh")

@@ -21,6 +21,8 @@ public struct SynthConfiguration: Codable, Equatable, Sendable {
     public var recordedSpeechFraction: Double
     /// The recordings this machine had when the settings were made (written to corpus.json).
     public var recordedSpeech: RecordedSpeechInventory
+    /// Which speakers clips may use; nil means `.all` (and keeps corpus.json as before the split existed).
+    public var speakers: SpeakerSplit?
 
     public init() {
         recordedSpeech = RecordedSpeech.inventory
@@ -62,9 +64,10 @@ public enum ClipGenerator {
         let margin = 0.8
         try configuration.checkRecordedSpeech()
         let recordedFraction = configuration.effectiveRecordedSpeechFraction
+        let split = configuration.speakers ?? .all
         let primary = recordedFraction > 0 && random.chance(recordedFraction)
-            ? try RecordedSpeech.track(seconds: duration + 2 * margin, using: &random)
-            : try speakLongEnough(seconds: duration + 2 * margin, using: &random)
+            ? try RecordedSpeech.track(seconds: duration + 2 * margin, split: split, using: &random)
+            : try speakLongEnough(seconds: duration + 2 * margin, split: split, using: &random)
         let start = random.uniform(margin, primary.duration - duration - margin)
         let lead = random.uniform(0, 0.06)
         let appearance = FaceAppearance.random(using: &random)
@@ -98,13 +101,13 @@ public enum ClipGenerator {
             entry.offsetFrames = shift
             entry.frameSync = Array(repeating: 0, count: frameCount)
         case .dub:
-            let other = try otherSpeech(for: primary, seconds: duration + 0.4, using: &random)
+            let other = try otherSpeech(for: primary, seconds: duration + 0.4, split: split, using: &random)
             let otherStart = random.uniform(0.1, other.duration - duration - 0.1)
             audio = other.read(from: otherStart, count: samples)
             entry.otherSpeech = other.source(start: otherStart)
             entry.frameSync = Array(repeating: 0, count: frameCount)
         case .partial:
-            let other = try otherSpeech(for: primary, seconds: duration + 0.4, using: &random)
+            let other = try otherSpeech(for: primary, seconds: duration + 0.4, split: split, using: &random)
             let otherStart = random.uniform(0.1, other.duration - duration - 0.1)
             let length = random.uniform(0.5, min(1.5, duration - 0.6))
             let segmentStart = random.uniform(0.2, duration - length - 0.2)
@@ -126,7 +129,7 @@ public enum ClipGenerator {
             for t in 0..<frameCount where abs((factor - 1) * (Double(t) + 0.5)) >= 1 { entry.frameSync[t] = 0 }
             entry.offsetFrames = Int(((factor - 1) * (Double(frameCount) - 0.5)).rounded())
         case .lipsync:
-            let other = try otherSpeech(for: primary, seconds: duration + 0.4, using: &random)
+            let other = try otherSpeech(for: primary, seconds: duration + 0.4, split: split, using: &random)
             let otherStart = random.uniform(0.1, other.duration - duration - 0.1)
             audio = other.read(from: otherStart, count: samples)
             let otherTrack = Coarticulation(phonemes: other.phonemes)
@@ -160,7 +163,7 @@ public enum ClipGenerator {
         if random.chance(configuration.noiseProbability) {
             let noiseKind = random.pick(NoiseKind.allCases)
             let snr = random.uniform(configuration.snrRange.lowerBound, configuration.snrRange.upperBound)
-            let noise = try makeNoise(noiseKind, count: samples, using: &random)
+            let noise = try makeNoise(noiseKind, count: samples, split: split, using: &random)
             audio = NoiseMixer.mix(speech: audio, noise: noise, snr: snr, sampleRate: rate)
             entry.noise = noiseKind
             entry.snrDB = (snr * 10).rounded() / 10
@@ -179,14 +182,16 @@ public enum ClipGenerator {
     }
 
     /// A random voice espeak-ng has.
-    static func randomVoice(using random: inout SeededRandom) throws -> VoiceSettings {
-        var name = random.pick(voices) + random.pick(variants)
-        if try !SpeechSynthesizer.hasVoice(name) { name = random.pick(voices) }
+    static func randomVoice(split: SpeakerSplit, using random: inout SeededRandom) throws -> VoiceSettings {
+        let bases = split.voices(voices)
+        var name = random.pick(bases) + random.pick(variants)
+        if try !SpeechSynthesizer.hasVoice(name) { name = random.pick(bases) }
         return VoiceSettings(name: name, rate: random.integer(120...220), pitch: random.integer(25...75), range: random.integer(20...80))
     }
 
-    static func speakLongEnough(seconds: Double, voice: VoiceSettings? = nil, using random: inout SeededRandom) throws -> SpeechTrack {
-        let settings = try voice ?? randomVoice(using: &random)
+    static func speakLongEnough(seconds: Double, voice: VoiceSettings? = nil, split: SpeakerSplit,
+                                using random: inout SeededRandom) throws -> SpeechTrack {
+        let settings = try voice ?? randomVoice(split: split, using: &random)
         var words = Int(seconds * Double(settings.rate) / 60 * 1.2) + 4
         while true {
             let text = SentenceGenerator.passage(words: words, using: &random)
@@ -198,15 +203,16 @@ public enum ClipGenerator {
 
     /// A second utterance: the same voice half the time, so a dub is not given away by the voice.
     /// A recorded primary gets other recordings (of the same speaker, as a rule).
-    static func otherSpeech(for primary: SpeechTrack, seconds: Double, using random: inout SeededRandom) throws -> SpeechTrack {
+    static func otherSpeech(for primary: SpeechTrack, seconds: Double, split: SpeakerSplit,
+                            using random: inout SeededRandom) throws -> SpeechTrack {
         if primary.source == "recorded" {
-            return try RecordedSpeech.track(seconds: seconds, excluding: Set(primary.files ?? []), using: &random)
+            return try RecordedSpeech.track(seconds: seconds, excluding: Set(primary.files ?? []), split: split, using: &random)
         }
-        let voice = try random.chance(0.5) ? primary.voice : randomVoice(using: &random)
-        return try speakLongEnough(seconds: seconds, voice: voice, using: &random)
+        let voice = try random.chance(0.5) ? primary.voice : randomVoice(split: split, using: &random)
+        return try speakLongEnough(seconds: seconds, voice: voice, split: split, using: &random)
     }
 
-    static func makeNoise(_ kind: NoiseKind, count: Int, using random: inout SeededRandom) throws -> [Float] {
+    static func makeNoise(_ kind: NoiseKind, count: Int, split: SpeakerSplit, using random: inout SeededRandom) throws -> [Float] {
         switch kind {
         case .white: return NoiseMixer.white(count: count, using: &random)
         case .pink: return NoiseMixer.pink(count: count, using: &random)
@@ -214,7 +220,7 @@ public enum ClipGenerator {
         case .babble:
             var sum = [Float](repeating: 0, count: count)
             for _ in 0..<3 {
-                let talker = try speakLongEnough(seconds: Double(count) / Double(rate) + 0.5, using: &random)
+                let talker = try speakLongEnough(seconds: Double(count) / Double(rate) + 0.5, split: split, using: &random)
                 let part = talker.read(from: random.uniform(0, max(0, talker.duration - Double(count) / Double(rate))), count: count)
                 for i in 0..<count { sum[i] += part[i] }
             }

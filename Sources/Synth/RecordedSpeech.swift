@@ -139,8 +139,9 @@ public enum RecordedSpeech {
     /// package (one speaker), each with 5 ms fades, separated by 0.12–0.45 s pauses,
     /// their phone times shifted onto the track. Peak-normalised to 0.8.
     /// - Parameter excluding: Paths not to use (the primary track's, for a second utterance).
-    static func track(seconds: Double, excluding: Set<String> = [], using random: inout SeededRandom) throws -> SpeechTrack {
-        let all = utterances
+    static func track(seconds: Double, excluding: Set<String> = [], split: SpeakerSplit = .all,
+                      using random: inout SeededRandom) throws -> SpeechTrack {
+        let all = utterances.filter { split.allows(package: $0.package) }
         guard !all.isEmpty else { throw RecordedSpeechError.noRecordings }
         let pool = all.filter { !excluding.contains($0.path) }
         let first = random.pick(pool.isEmpty ? all : pool)
