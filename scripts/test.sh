@@ -16,4 +16,13 @@ failed=$(grep -E "^✘ Test .* failed after" "$log" | grep -vc "^✘ Test run wi
 if [ -n "$total" ]; then
   if [ "$status" -eq 0 ]; then echo "tests: $total passed, 0 failed"; else echo "tests: $((total - failed)) passed, $failed failed"; fi
 fi
+# Training smoke test: a few steps of the tiny preset on the committed sample clips; fails
+# unless the loss falls.
+smoke=$(mktemp -d)
+if ! .build/debug/syncdefense train --manifest Samples/manifest.jsonl --plan Training/smoke.json \
+    --out "$smoke/run" --cache "$smoke/cache" --smoke >/dev/null; then
+  echo "training smoke test failed"
+  status=1
+fi
+rm -rf "$smoke"
 exit "$status"

@@ -48,6 +48,10 @@ public struct ModelConfiguration: Codable, Sendable, Equatable {
     public var transformerDropout: Float
     public var headDropout: Float
 
+    /// How raw inputs are scaled before the first layer, measured on the training corpus by
+    /// `syncdefense train`; nil = pixels / 255 and the log-mel as it is.
+    public var inputNormalization: InputNormalization? = nil
+
     /// Width of the visual feature map (the last stage's width).
     public var visualWidth: Int { visualStageWidths.last ?? visualStemWidth }
     /// Width of the audio feature map.

@@ -152,6 +152,13 @@ public final class SyncDefenseModel: @unchecked Sendable {
             artifactMap: artifactOut.map, visualEmbedding: vEmb, audioEmbedding: aEmb, cls: cls)
     }
 
+    /// Restarts the dropout generator from `seed` (training reseeds it every step, so a resumed run
+    /// draws the same masks as an uninterrupted one).
+    public func reseedDropout(_ seed: UInt64) {
+        lock.lock(); defer { lock.unlock() }
+        dropoutGenerator = Xoshiro256(seed: seed)
+    }
+
     private func nextDropoutGenerator() -> Xoshiro256 {
         lock.lock(); defer { lock.unlock() }
         return dropoutGenerator.split()
