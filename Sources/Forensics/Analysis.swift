@@ -78,6 +78,10 @@ public struct Analysis: Sendable, Hashable, Codable {
     public var timelines: Timelines
     public var modelFreeCue: ModelFreeCue.Result?
     public var provenance: Provenance
+    /// `(T)` voice activity per frame (frames without speech do not vote and cannot be flagged out of sync).
+    public var speech: [Bool]?
+    /// Attention maps, artifact maps and cues for the workbench and reports (nil unless asked for).
+    public var explanations: Explanations?
 
     public init(verdict: Verdict, clip: ClipInfo, offset: OffsetSearch.Result? = nil, drift: [DriftCurve.Point] = [],
                 segments: [SegmentFinder.Segment] = [], timelines: Timelines = Timelines(),
@@ -100,7 +104,12 @@ public struct Analysis: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case isReal = "is_real", isFake = "is_fake", confidence, manipulationProbability = "manipulation_probability"
-        case verdict, clip, offset, drift, segments, timelines, modelFreeCue = "model_free_cue", provenance
+        case verdict, clip, offset, drift, segments, timelines, modelFreeCue = "model_free_cue", provenance, speech, explanations
+    }
+
+    /// Keys repeated at the top level for scripts: the verdict's `uncertain` and the two hashes.
+    enum SummaryKeys: String, CodingKey {
+        case uncertain, inputSHA256 = "input_sha256", weightsSHA256 = "weights_sha256"
     }
 
     public init(from decoder: Decoder) throws {
@@ -112,6 +121,8 @@ public struct Analysis: Sendable, Hashable, Codable {
                   timelines: try c.decodeIfPresent(Timelines.self, forKey: .timelines) ?? Timelines(),
                   modelFreeCue: try c.decodeIfPresent(ModelFreeCue.Result.self, forKey: .modelFreeCue),
                   provenance: try c.decode(Provenance.self, forKey: .provenance))
+        speech = try c.decodeIfPresent([Bool].self, forKey: .speech)
+        explanations = try c.decodeIfPresent(Explanations.self, forKey: .explanations)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -128,5 +139,11 @@ public struct Analysis: Sendable, Hashable, Codable {
         try c.encode(timelines, forKey: .timelines)
         try c.encodeIfPresent(modelFreeCue, forKey: .modelFreeCue)
         try c.encode(provenance, forKey: .provenance)
+        try c.encodeIfPresent(speech, forKey: .speech)
+        try c.encodeIfPresent(explanations, forKey: .explanations)
+        var summary = encoder.container(keyedBy: SummaryKeys.self)
+        try summary.encode(verdict.uncertain, forKey: .uncertain)
+        try summary.encode(provenance.inputSHA256, forKey: .inputSHA256)
+        try summary.encode(provenance.weightsSHA256, forKey: .weightsSHA256)
     }
 }

@@ -32,6 +32,25 @@ public enum OffsetSearch {
             case meanDistances = "mean_distances", minimumDistance = "min_distance", medianDistance = "median_distance"
             case confidence, perFrameConfidence = "per_frame_confidence", offsetConvention = "offset_convention"
         }
+
+        /// Short aliases written beside the long keys: `frames` = `offset_frames`, `ms` = `offset_ms`.
+        enum AliasKeys: String, CodingKey { case frames, ms }
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(offsetFrames, forKey: .offsetFrames)
+            try c.encode(offsetMilliseconds, forKey: .offsetMilliseconds)
+            try c.encode(shifts, forKey: .shifts)
+            try c.encode(meanDistances, forKey: .meanDistances)
+            try c.encode(minimumDistance, forKey: .minimumDistance)
+            try c.encode(medianDistance, forKey: .medianDistance)
+            try c.encode(confidence, forKey: .confidence)
+            try c.encode(perFrameConfidence, forKey: .perFrameConfidence)
+            try c.encode(offsetConvention, forKey: .offsetConvention)
+            var alias = encoder.container(keyedBy: AliasKeys.self)
+            try alias.encode(offsetFrames, forKey: .frames)
+            try alias.encode(offsetMilliseconds, forKey: .ms)
+        }
     }
 
     /// Searches `visual` `(T, D)` against `audio` `(T, D)`.

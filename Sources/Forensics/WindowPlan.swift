@@ -72,6 +72,18 @@ public struct WindowPlan: Sendable, Hashable, Codable {
         windows = starts.enumerated().map { Window(index: $0.offset, start: $0.element, validFrames: windowFrames, padded: false) }
     }
 
+    /// A plan with explicit windows (the streaming analysis builds its plan chunk by chunk).
+    /// - Throws: ``ForensicsError/invalidParameter(_:)`` for a window outside `0..<frameCount`.
+    public init(frameCount: Int, windowFrames: Int, hopFrames: Int, windows: [Window]) throws {
+        for w in windows where w.start < 0 || w.end > frameCount || w.validFrames < 1 || w.validFrames > windowFrames {
+            throw ForensicsError.invalidParameter("window \(w.index) (\(w.start)..<\(w.end)) does not fit \(frameCount) frames")
+        }
+        self.frameCount = frameCount
+        self.windowFrames = windowFrames
+        self.hopFrames = hopFrames
+        self.windows = windows
+    }
+
     /// `values` extended to `count` elements by repeating its last element (unchanged when long enough).
     /// - Precondition: `values` is not empty.
     public static func padded<Element>(_ values: [Element], to count: Int) -> [Element] {
