@@ -68,6 +68,19 @@ struct TrainCommand: AsyncParsableCommand {
         if data.skipped.count > 10 { printError("… and \(data.skipped.count - 10) more skipped") }
         printError("corpus sha256 \(data.corpusSHA256): \(data.training.count) training clips (\(data.trainingGenuine.count) genuine), \(data.validation.count) validation clips")
 
+        // The validation clips as a manifest of absolute paths, for `syncdefense eval --calibrate`.
+        try FileManager.default.createDirectory(at: runFolder, withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var lines = Data()
+        for index in data.validation {
+            var example = data.examples[index]
+            example.path = example.url.path
+            lines.append(try encoder.encode(example))
+            lines.append(0x0A)
+        }
+        try lines.write(to: runFolder.appendingPathComponent("validation.jsonl"), options: .atomic)
+
         let trainer = try Trainer(plan: trainingPlan, data: data, folder: runFolder, resume: resume)
         trainer.repeatFirstBatch = smoke
         if resume { printError("resuming at step \(trainer.progress.globalStep) (stage \(trainer.progress.stage + 1) of \(trainingPlan.stages.count))") }
