@@ -14,6 +14,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // MARK: C libraries (system-library targets with a shim header each)
@@ -38,10 +40,14 @@ let package = Package(
         .target(name: "Forensics", dependencies: ["Model", "Features", "Media"]),
         .target(name: "Synth", dependencies: ["Media", "Features", "CEspeakNG"], resources: [.copy("Resources")]),
         .target(name: "Training", dependencies: ["Forensics", "Model", "Tensor", "Media", "Features"]),
+        .target(name: "Server", dependencies: [
+            "Forensics", "Model", "Media",
+            .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+        ]),
         .executableTarget(
             name: "SyncDefenseCLI",
             dependencies: [
-                "Media", "Features", "Tensor", "Model", "Forensics", "Training", "Synth", "CNcursesw", "CEspeakNG", "CBLAS", "CFFTW",
+                "Media", "Features", "Tensor", "Model", "Forensics", "Training", "Synth", "Server", "CNcursesw", "CEspeakNG", "CBLAS", "CFFTW",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -55,6 +61,11 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Forensics", "Model", "Tensor", "Media", "Synth"]),
         .testTarget(name: "SynthTests", dependencies: ["Synth", "Media", "Features", "Forensics"]),
         .testTarget(name: "CLITests", dependencies: ["Media", "Features", "SyncDefenseCLI"]),
+        .testTarget(name: "ServerTests", dependencies: [
+            "Server", "Forensics", "Model", "Media",
+            .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )
