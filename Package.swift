@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // MARK: C libraries (system-library targets with a shim header each)
@@ -44,12 +45,13 @@ let package = Package(
         .target(name: "Server", dependencies: [
             "Forensics", "Model", "Media",
             .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
+        .target(name: "Workbench", dependencies: ["Forensics", "Media", "Features", "CNcursesw"]),
         .executableTarget(
             name: "SyncDefenseCLI",
             dependencies: [
-                "Media", "Features", "Tensor", "Model", "Forensics", "Training", "Synth", "Server", "CNcursesw", "CEspeakNG", "CBLAS", "CFFTW",
+                "Media", "Features", "Tensor", "Model", "Forensics", "Training", "Synth", "Server", "Workbench", "CNcursesw", "CEspeakNG", "CBLAS", "CFFTW",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -62,6 +64,7 @@ let package = Package(
         .testTarget(name: "ForensicsTests", dependencies: ["Forensics", "Model", "Features", "Media"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Forensics", "Model", "Tensor", "Media", "Synth"]),
         .testTarget(name: "SynthTests", dependencies: ["Synth", "Media", "Features", "Forensics"]),
+        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "Forensics", "Model"]),
         .testTarget(name: "CLITests", dependencies: ["Media", "Features", "SyncDefenseCLI"]),
         .testTarget(name: "ServerTests", dependencies: [
             "Server", "Forensics", "Model", "Media",

@@ -25,4 +25,13 @@ static inline void cncurses_getmaxyx(WINDOW *window, int *rows, int *columns) {
 }
 /// KEY_RESIZE and KEY_MOUSE are plain constants, but the version string is a macro.
 static inline const char *cncurses_version(void) { return curses_version(); }
+/// Globals Swift 6 refuses to read directly (shared mutable state) and macros it cannot import.
+static inline WINDOW *cncurses_stdscr(void) { return stdscr; }
+static inline int cncurses_colors(void) { return COLORS; }
+static inline int cncurses_color_pairs(void) { return COLOR_PAIRS; }
+static inline FILE *cncurses_stdin(void) { return stdin; }
+static inline FILE *cncurses_stdout(void) { return stdout; }
+/// Mouse button masks are built with NCURSES_MOUSE_MASK.
+static inline mmask_t cncurses_button1_pressed(void) { return BUTTON1_PRESSED; }
+static inline mmask_t cncurses_button1_clicked(void) { return BUTTON1_CLICKED; }
 #endif

@@ -87,18 +87,18 @@ public final class Analyzer: @unchecked Sendable {
             let rangeStart = (firstFrame ?? 0) + chunkStart
             let range = TimeRange(startSeconds: Double(rangeStart) / Double(TimeConventions.videoFPS),
                                   durationSeconds: Double(options.chunkFrames) / Double(TimeConventions.videoFPS))
-            let clip: Clip
+            let chunk: Chunk
             do {
-                clip = try Clip.load(path: path, options: VideoReadOptions(range: range, region: options.region,
-                                                                           outputSize: .init(width: c.cropWidth, height: c.cropHeight),
-                                                                           limits: options.limits))
+                chunk = try Chunk.load(path: path, startFrame: rangeStart, frames: options.chunkFrames, region: options.region,
+                                       cropHeight: c.cropHeight, cropWidth: c.cropWidth, limits: options.limits)
             } catch MediaError.noFramesDecoded where chunkStart > 0 {
                 break
             }
+            let clip = chunk.clip
             if firstFrame == nil { firstFrame = clip.firstFrameIndex }
             // Frames are numbered from the first decoded frame.
             let offset = clip.firstFrameIndex - (firstFrame ?? 0)
-            let features = try ClipFeatures.make(clip: clip, cropHeight: c.cropHeight, cropWidth: c.cropWidth)
+            let features = chunk.features
             let isLast = clip.firstFrameIndex + clip.frameCount < rangeStart + options.chunkFrames
             // Windows of this chunk on the global hop grid; a later chunk takes the rest.
             let localPlan: [WindowPlan.Window]
@@ -211,6 +211,41 @@ public final class Analyzer: @unchecked Sendable {
             for t in 0..<target { out[b * target + t] = mel[b * frames + min(t, frames - 1)] }
         }
         return out
+    }
+}
+
+/// One stretch of a file: its frames and audio (as `Clip`), and its features computed with one
+/// video frame of audio context on each side, so the log-mel equals the whole file's.
+struct Chunk {
+    var clip: Clip
+    var features: ClipFeatures
+
+    static func load(path: String, startFrame: Int, frames count: Int, region: RegionOfInterest?, cropHeight: Int, cropWidth: Int,
+                     limits: MediaLimits) throws -> Chunk {
+        let fps = Double(TimeConventions.videoFPS), rate = Double(TimeConventions.audioSampleRate)
+        let perFrame = TimeConventions.samplesPerVideoFrame
+        let video = try VideoReader(path: path, options: VideoReadOptions(
+            range: TimeRange(startSeconds: Double(startFrame) / fps, durationSeconds: Double(count) / fps),
+            region: region, outputSize: .init(width: cropWidth, height: cropHeight), limits: limits)).readAll()
+        guard let first = video.first else {
+            throw MediaError.noFramesDecoded(path: path, stream: "video frame in the requested range")
+        }
+        let n = video.count
+        let lead = first.index > 0 ? perFrame : 0
+        let isLast = first.index + n < startFrame + count
+        let trail = isLast ? 0 : perFrame
+        let audioStart = first.index * perFrame - lead
+        var audio = try AudioReader(path: path, options: AudioReadOptions(
+            range: TimeRange(startSeconds: Double(audioStart) / rate, durationSeconds: Double(lead + n * perFrame + trail) / rate),
+            limits: limits)).readAll()
+        let wanted = lead + n * perFrame + trail
+        if audio.count < wanted { audio += [Float](repeating: 0, count: wanted - audio.count) }
+        if audio.count > wanted { audio.removeLast(audio.count - wanted) }
+        let images = video.map(\.image)
+        let features = try ClipFeatures.make(frames: images, firstFrame: first.index, audio: audio, leadSamples: lead,
+                                             cropHeight: cropHeight, cropWidth: cropWidth)
+        let own = Array(audio[lead..<(lead + n * perFrame)])
+        return Chunk(clip: Clip(firstFrameIndex: first.index, frames: images, audio: own), features: features)
     }
 }
 

@@ -56,10 +56,28 @@ public struct ClipFeatures: Sendable, Equatable {
     /// The features of an already decoded clip whose frames are `cropWidth × cropHeight`.
     /// - Throws: `ForensicsError.shapeMismatch` for frames of another size; `LogMelError`.
     public static func make(clip: Clip, cropHeight: Int, cropWidth: Int) throws -> ClipFeatures {
-        let t = clip.frameCount
+        try make(frames: clip.frames, firstFrame: clip.firstFrameIndex, audio: clip.audio, leadSamples: 0,
+                 cropHeight: cropHeight, cropWidth: cropWidth)
+    }
+
+    /// The features of `frames` whose sound is `audio[leadSamples ..< leadSamples + 640·T]`; samples
+    /// before and after that stretch are context for the log-mel's edge frames (the STFT window
+    /// reaches 200 samples beyond a frame), so a stretch cut from a longer file with one video
+    /// frame (640 samples) of context on each side gets exactly the log-mel of the whole file.
+    /// - Parameters:
+    ///   - frames: `T` crops, each `cropWidth × cropHeight`.
+    ///   - leadSamples: a multiple of the mel hop (160).
+    /// - Throws: `ForensicsError` for frames of another size or a misaligned lead; `LogMelError`.
+    public static func make(frames: [RGBImage], firstFrame: Int, audio: [Float], leadSamples: Int,
+                            cropHeight: Int, cropWidth: Int) throws -> ClipFeatures {
+        let t = frames.count
+        let hop = TimeConventions.melHop
+        guard leadSamples >= 0, leadSamples % hop == 0 else {
+            throw ForensicsError.invalidParameter("leadSamples \(leadSamples) must be a non-negative multiple of \(hop)")
+        }
         var crops = [UInt8](repeating: 0, count: t * 3 * cropHeight * cropWidth)
         let plane = cropHeight * cropWidth
-        for (index, frame) in clip.frames.enumerated() {
+        for (index, frame) in frames.enumerated() {
             guard frame.width == cropWidth, frame.height == cropHeight else {
                 throw ForensicsError.shapeMismatch("frame \(index) is \(frame.width)×\(frame.height), crops are \(cropWidth)×\(cropHeight)")
             }
@@ -72,10 +90,14 @@ public struct ClipFeatures: Sendable, Equatable {
                 }
             }
         }
+        var samples = audio
+        let needed = leadSamples + t * TimeConventions.samplesPerVideoFrame
+        if samples.count < needed { samples += [Float](repeating: 0, count: needed - samples.count) }
         let spectrogram = try sharedSpectrogram()
-        let logMel = try spectrogram(clip.audio, videoFrames: 0..<t)
+        let melStart = leadSamples / hop
+        let logMel = try spectrogram(samples, frames: melStart..<(melStart + t * TimeConventions.melFramesPerVideoFrame))
         let activity = try VoiceActivityDetector(spectrogram: spectrogram)(logMel, videoFrameCount: t)
-        return ClipFeatures(firstFrame: clip.firstFrameIndex, frameCount: t, cropHeight: cropHeight, cropWidth: cropWidth,
+        return ClipFeatures(firstFrame: firstFrame, frameCount: t, cropHeight: cropHeight, cropWidth: cropWidth,
                             crops: crops, melBands: logMel.bins, mel: logMel.values, speech: activity.isSpeech)
     }
 

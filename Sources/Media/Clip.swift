@@ -10,6 +10,13 @@ public struct Clip: Sendable {
 
     public var frameCount: Int { frames.count }
 
+    /// A clip from frames and the audio that covers them (`frames.count · 640` samples).
+    public init(firstFrameIndex: Int, frames: [RGBImage], audio: [Float]) {
+        self.firstFrameIndex = firstFrameIndex
+        self.frames = frames
+        self.audio = audio
+    }
+
     /// The frames as planar floats in [0, 1]: (T, 3, H, W).
     public func planarFrames() -> [Float] {
         var out: [Float] = []

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 
@@ -43,6 +44,7 @@ struct APIMiddleware: RouterMiddleware {
             try check(request)
             response = try await next(request, context)
         } catch let error as APIError {
+            context.outcome.record(["error": "\(error.code)"])
             response = error.response()
         } catch let error as HTTPError {
             response = APIError(error.status, code: "http_error", error.body ?? error.status.reasonPhrase).response()

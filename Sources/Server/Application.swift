@@ -58,3 +58,41 @@ struct WorkerLifecycle: Service {
         service.configuration.logger.info("stopped")
     }
 }
+
+extension DetectionService {
+    /// Serves until SIGTERM or SIGINT, then shuts down gracefully (requests in flight finish) and
+    /// removes the upload folder.
+    /// - Throws: errors binding the address.
+    public func serve() async throws {
+        defer { uploads.removeAll() }
+        try await buildApplication(self).runService(gracefulShutdownSignals: [.sigterm, .sigint])
+    }
+}
+
+/// Log output of `serve`.
+public enum ServerLogging {
+    public enum Format: String, CaseIterable, Sendable {
+        /// One JSON object per line (``JSONLogHandler``).
+        case json
+        /// swift-log's plain text lines.
+        case text
+    }
+
+    /// The accepted `--log-level` names.
+    public static var levels: [String] { Logger.Level.allCases.map(\.rawValue) }
+
+    /// Installs the handler for the whole process (once) and returns the server's logger.
+    /// - Throws: ``ConfigurationError`` for an unknown level.
+    public static func bootstrap(format: Format, level: String) throws -> Logger {
+        guard let parsed = Logger.Level(rawValue: level) else {
+            throw ConfigurationError("log level '\(level)' is not one of \(levels.joined(separator: ", "))")
+        }
+        switch format {
+        case .json: LoggingSystem.bootstrap { JSONLogHandler(label: $0) }
+        case .text: LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        }
+        var logger = Logger(label: "syncdefense.server")
+        logger.logLevel = parsed
+        return logger
+    }
+}

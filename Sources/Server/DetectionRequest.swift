@@ -63,9 +63,13 @@ struct DetectionOptions: Equatable, Sendable {
         }
     }
 
-    /// The analysis settings these options give with `analyzer`'s stored threshold.
-    func analysisOptions(storedThreshold: Float?, defaultMargin: Float, limits: MediaLimits, explanations: Bool) -> AnalysisOptions {
+    /// The analysis settings these options give with `analyzer`'s stored threshold and window.
+    func analysisOptions(for analyzer: Analyzer, defaultMargin: Float, limits: MediaLimits, explanations: Bool) -> AnalysisOptions {
         var options = AnalysisOptions()
+        let storedThreshold = analyzer.storedThreshold
+        // A clip shorter than one window is padded; a model with windows under a second (the
+        // test preset) accepts clips as short as one window.
+        options.minimumFrames = min(options.minimumFrames, analyzer.model.configuration.windowFrames)
         options.region = region
         options.limits = limits
         options.aggregator.threshold = threshold ?? storedThreshold ?? 0.5

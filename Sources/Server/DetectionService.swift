@@ -60,18 +60,18 @@ public final class DetectionService: Sendable {
         context.outcome.record(["upload_bytes": "\(upload.fileBytes)"])
         options = try DetectionOptions.parse(upload.fields, over: options)
 
-        var limits = configuration.limits
-        limits.maxFileBytes = configuration.maxUploadBytes
+        let limits = configuration.uploadLimits
         let margin = configuration.defaultMargin
         do {
             try await Self.offload { try Self.checkStreams(path: file.path, limits: limits) }
         } catch {
             throw APIError.classify(error, uploadPath: file.path)
         }
+        let chosen = options
         let analysis: Analysis
         do {
             analysis = try await pool.run(until: deadline) { analyzer in
-                let settings = options.analysisOptions(storedThreshold: analyzer.storedThreshold, defaultMargin: margin,
+                let settings = chosen.analysisOptions(for: analyzer, defaultMargin: margin,
                                                        limits: limits, explanations: report)
                 return try analyzer.analyze(path: file.path, options: settings)
             }
@@ -91,7 +91,7 @@ public final class DetectionService: Sendable {
             return Response(status: .ok, headers: [.contentType: "application/zip", .contentDisposition: "attachment; filename=\"\(name)\""],
                             body: .init(byteBuffer: ByteBuffer(bytes: archive.data)))
         }
-        return try JSONCoding.response(DetectionResponse(analysis: analysis, detail: options.detail))
+        return try JSONCoding.response(DetectionResponse(analysis: analysis, detail: chosen.detail))
     }
 
     /// `GET /readyz`: 200 once the models are loaded, else 503.

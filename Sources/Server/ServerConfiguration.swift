@@ -45,6 +45,13 @@ public struct ServerConfiguration: Sendable {
         self.makeAnalyzer = makeAnalyzer
     }
 
+    /// The media limits with the upload limit as the file-size limit.
+    var uploadLimits: MediaLimits {
+        var limits = self.limits
+        limits.maxFileBytes = maxUploadBytes
+        return limits
+    }
+
     /// Checks the numbers an operator can get wrong.
     /// - Throws: ``ConfigurationError`` naming the setting.
     public func validate() throws {

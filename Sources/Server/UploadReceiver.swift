@@ -64,6 +64,8 @@ enum UploadReceiver {
                             guard !sawFile else { throw APIError.badRequest("more than one multipart field '\(fileField)'") }
                             sawFile = true
                             inFile = true
+                        } else if head.filename != nil {
+                            throw APIError.badRequest("multipart field '\(head.name)' carries a file; send the clip in the field '\(fileField)'")
                         } else {
                             field = (head.name, [])
                         }
@@ -125,7 +127,7 @@ private final class UploadWriter {
         do {
             try handle.write(contentsOf: data)
         } catch {
-            throw APIError(.insufficientStorage, code: "storage", "the server ran out of room for the upload")
+            throw APIError(.init(code: 507, reasonPhrase: "Insufficient Storage"), code: "storage", "the server ran out of room for the upload")
         }
         bytesWritten += Int64(data.count)
     }

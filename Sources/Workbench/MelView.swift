@@ -9,10 +9,10 @@ enum MelView {
     static func draw(_ canvas: inout Canvas, frame: PanelFrame, state: WorkbenchState) {
         let glyphs = state.display.glyphs
         let window = state.currentWindow.frames
-        frame.drawTitle(String(format: "log-mel %.2f–%.2f s", Double(window.lowerBound) / 25, Double(window.upperBound) / 25),
+        frame.drawTitle(String(format: "log-mel %.2f%@%.2f s", Double(window.lowerBound) / 25, glyphs == .ascii ? "-" : "–", Double(window.upperBound) / 25),
                         into: &canvas, glyphs: glyphs)
         guard let media = state.media, media.frames == window, media.melFrames > 0 else {
-            frame.drawNote("decoding…", into: &canvas, glyphs: glyphs)
+            frame.drawNote("decoding" + String(glyphs.ellipsis), into: &canvas, glyphs: glyphs)
             return
         }
         let content = frame.content

@@ -19,7 +19,7 @@ enum MouthView {
         let overlayText = "o:" + (state.showsArtifactOverlay ? "on" : "off")
         frame.drawFooter((artifactValue.map { String(format: "artifact %.2f ", $0) } ?? "") + overlayText, into: &canvas, glyphs: glyphs)
         guard let media = state.media, media.frames.contains(state.cursor) else {
-            frame.drawNote("decoding…", into: &canvas, glyphs: glyphs)
+            frame.drawNote("decoding" + String(glyphs.ellipsis), into: &canvas, glyphs: glyphs)
             return
         }
         let content = frame.content

@@ -38,7 +38,7 @@ enum TimelineView {
             if let values {
                 drawGraph(&canvas, graph: graph, values: values, axis: axis, rect: Rect(x: plot.x, y: top, width: plot.width, height: g), glyphs: glyphs)
             }
-            canvas.write(values.flatMap { valueText(graph, $0, frame: state.cursor) } ?? "–", x: valueX, y: top, style: muted, maxWidth: Layout.valueWidth)
+            canvas.write(values.flatMap { valueText(graph, $0, frame: state.cursor) } ?? (glyphs == .ascii ? "-" : "–"), x: valueX, y: top, style: muted, maxWidth: Layout.valueWidth)
         }
 
         // Voice activity.
@@ -68,7 +68,10 @@ enum TimelineView {
                 let label = "\(segment.kind.rawValue) \(String(format: "%.2f", segment.score))"
                 let last = (0..<plot.width).last { axis.frames(atColumn: $0).overlaps(segment.startFrame..<segment.endFrame) } ?? first
                 if last - first + 1 >= label.count + 2 {
-                    canvas.write(label, x: plot.x + first + 1, y: bandY, style: style.adding(.bold))
+                    // Spaces keep the band showing through, so the band stays one unbroken run.
+                    for (i, character) in label.enumerated() where character != " " {
+                        canvas.set(x: plot.x + first + 1 + i, y: bandY, Cell(character, style.adding(.bold)))
+                    }
                 }
             }
         }
@@ -107,7 +110,7 @@ enum TimelineView {
         }
         canvas.write(String(format: "%.2f s", Double(state.cursor) / 25), x: valueX, y: axisY, style: .role(.cursor), maxWidth: Layout.valueWidth)
         if axis.visible.count < state.frameCount {
-            canvas.write("×\(state.frameCount / max(axis.visible.count, 1))", x: 5, y: axisY, style: muted, maxWidth: Layout.labelWidth - 5)
+            canvas.write((glyphs == .ascii ? "x" : "×") + "\(state.frameCount / max(axis.visible.count, 1))", x: 5, y: axisY, style: muted, maxWidth: Layout.labelWidth - 5)
         }
     }
 
