@@ -29,7 +29,8 @@ enum AttentionView {
         func range(_ bin: Int, _ bins: Int) -> Range<Int> { (bin * map.frames / bins)..<max(bin * map.frames / bins + 1, (bin + 1) * map.frames / bins) }
         var cells = [Float](repeating: 0, count: queryBins * keyBins)
         for r in 0..<queryBins { for c in 0..<keyBins { cells[r * keyBins + c] = map.mean(rows: range(r, queryBins), keys: range(c, keyBins)) } }
-        let top = cells.max() ?? 1
+        // Min–max scaled: an untrained or unsure model's nearly flat map still shows its structure.
+        let low = cells.min() ?? 0, span = max((cells.max() ?? 1) - low, 1e-12)
         let cursorQuery = state.cursor - map.start
         for r in 0..<queryBins {
             let rows = range(r, queryBins)
@@ -40,7 +41,7 @@ enum AttentionView {
             var peak = 0
             for c in 0..<keyBins where cells[r * keyBins + c] > cells[r * keyBins + peak] { peak = c }
             for c in 0..<keyBins {
-                let level = top > 0 ? cells[r * keyBins + c] / top : 0
+                let level = (cells[r * keyBins + c] - low) / span
                 var cell: Cell
                 if state.display.colors == .none {
                     let ramp = glyphs.shadeRamp

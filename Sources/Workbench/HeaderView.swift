@@ -87,8 +87,8 @@ enum HeaderView {
     }
 
     static func weightsText(_ state: WorkbenchState) -> String {
-        let preset = state.analysis?.provenance.preset ?? state.preset ?? "?"
-        var text = "weights \(preset)"
+        var text = "weights"
+        if let preset = state.analysis?.provenance.preset ?? state.preset { text += " " + preset }
         if let file = state.weightsFile { text += " " + (file as NSString).lastPathComponent }
         if let sha = state.analysis?.provenance.weightsSHA256 { text += " " + sha.prefix(8) }
         return text

@@ -67,6 +67,8 @@ public enum Reducer {
             state.analysis = analysis
             state.phase = .finished
             state.frameCount = max(1, analysis.clip.frames)
+            state.windowFrames = analysis.clip.windowFrames
+            state.hopFrames = analysis.clip.hopFrames
             state.cursor = min(state.cursor, state.frameCount - 1)
             state.bookmarks.removeAll { $0.frame >= state.frameCount }
         case .analysisFailed(let reason):

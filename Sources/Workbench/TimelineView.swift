@@ -86,12 +86,14 @@ enum TimelineView {
         canvas.write("time", x: 0, y: axisY, style: .role(.title))
         for c in 0..<plot.width { canvas.set(x: plot.x + c, y: axisY, Cell(glyphs.horizontal, muted)) }
         let step = tickStep(axis: axis)
+        let cursorColumn = axis.column(of: state.cursor)
         var labelEnd = plot.x - 1
         for second in stride(from: (axis.visible.lowerBound + 24) / 25 / step * step, through: axis.visible.upperBound / 25, by: step) {
             guard let c = axis.column(of: second * 25) else { continue }
             canvas.set(x: plot.x + c, y: axisY, Cell(glyphs.tick, muted))
             let label = "\(second)s"
-            if plot.x + c + 1 > labelEnd, c + 1 + label.count <= plot.width {
+            let covered = (c + 1)..<(c + 1 + label.count)
+            if plot.x + c + 1 > labelEnd, covered.upperBound <= plot.width, !covered.contains(cursorColumn ?? -1) {
                 canvas.write(label, x: plot.x + c + 1, y: axisY, style: muted)
                 labelEnd = plot.x + c + 1 + label.count
             }
@@ -99,7 +101,7 @@ enum TimelineView {
         for bookmark in state.bookmarks {
             if let c = axis.column(of: bookmark.frame) { canvas.set(x: plot.x + c, y: axisY, Cell(glyphs.bookmark, .role(.bookmark, .bold))) }
         }
-        if let c = axis.column(of: state.cursor) {
+        if let c = cursorColumn {
             canvas.set(x: plot.x + c, y: axisY, Cell(glyphs.cursorMark, .role(.cursor, .bold)))
             // The cursor's column stands out on every timeline row.
             for y in layout.timelines.y..<axisY {

@@ -3,7 +3,7 @@ import Foundation
 import Media
 
 /// Where the workbench gets its data: the analysis (slow, run off the input loop), the decoded media
-/// of a window, and the report exporter. Tests supply closures; the CLI supplies ``live(analyzer:path:options:exportReport:)``.
+/// of a window, and the report exporter. Tests supply closures; the CLI supplies ``live(path:prepare:exportReport:)``.
 public struct WorkbenchSources: Sendable {
     /// Runs the whole analysis; calls `progress(done, total)` in frames as it goes.
     public var analyze: @Sendable (_ progress: @escaping @Sendable (Int, Int) -> Void) throws -> Analysis
@@ -20,15 +20,23 @@ public struct WorkbenchSources: Sendable {
         self.exportReport = exportReport
     }
 
-    /// The sources for a clip file analysed with `analyzer` (explanations always kept: the panels need them).
-    public static func live(analyzer: Analyzer, path: String, options given: AnalysisOptions, exportReport: ReportExport? = nil) -> WorkbenchSources {
-        var kept = given
-        kept.keepExplanations = true
-        let options = kept
-        let configuration = analyzer.model.configuration
+    /// The sources for a clip file. `prepare` loads the weights and settles the options (the stored
+    /// threshold comes with the weights); it runs once, in the background, the first time the analysis
+    /// or a window's media needs it, so the screen opens before the model is loaded.
+    /// Explanations are always kept: the panels need them.
+    public static func live(path: String, prepare: @escaping @Sendable () throws -> (Analyzer, AnalysisOptions),
+                            exportReport: ReportExport? = nil) -> WorkbenchSources {
+        let prepared = Prepared(prepare)
         return WorkbenchSources(
-            analyze: { progress in try analyzer.analyze(path: path, options: options, progress: progress) },
+            analyze: { progress in
+                let (analyzer, given) = try prepared.get()
+                var options = given
+                options.keepExplanations = true
+                return try analyzer.analyze(path: path, options: options, progress: progress)
+            },
             loadMedia: { frames in
+                let (analyzer, options) = try prepared.get()
+                let configuration = analyzer.model.configuration
                 let range = TimeRange(startSeconds: Double(frames.lowerBound) / Double(TimeConventions.videoFPS),
                                       durationSeconds: Double(frames.count) / Double(TimeConventions.videoFPS))
                 let features = try ClipFeatures.load(path: path, cropHeight: configuration.cropHeight, cropWidth: configuration.cropWidth,
@@ -46,5 +54,25 @@ public struct WorkbenchSources: Sendable {
     public static func estimatedFrames(path: String, limits: MediaLimits = MediaLimits()) throws -> Int {
         let info = try MediaProbe.probe(path, limits: limits)
         return max(1, Int(((info.durationSeconds ?? 0) * Double(TimeConventions.videoFPS)).rounded()))
+    }
+}
+
+/// The analyzer and options, made once by the first caller (others wait for it) and kept, error included.
+private final class Prepared: @unchecked Sendable {
+    private let lock = NSLock()
+    private let make: @Sendable () throws -> (Analyzer, AnalysisOptions)
+    private var result: Result<(Analyzer, AnalysisOptions), Error>?
+
+    init(_ make: @escaping @Sendable () throws -> (Analyzer, AnalysisOptions)) {
+        self.make = make
+    }
+
+    func get() throws -> (Analyzer, AnalysisOptions) {
+        try lock.withLock {
+            if let result { return try result.get() }
+            let made = Result { try make() }
+            result = made
+            return try made.get()
+        }
     }
 }

@@ -238,6 +238,16 @@ import Testing
         #expect(moved.columns(of: "◆", inRow: timeRow).count == 1)
     }
 
+    /// A second label is drawn whole or not at all: the cursor never eats its digits.
+    @Test func cursorNeverCutsATimeLabel() {
+        for frame in 0..<Fixtures.frames {
+            let canvas = Renderer.render(Fixtures.finishedState(cursor: frame), size: Fixtures.compact)
+            let line = canvas.line(canvas.row(labelled: "time")!)
+            #expect(!line.contains("▲s"), "cursor at \(frame): \(line)")
+            if abs(frame - 25) > 3 { #expect(line.contains("1s"), "cursor at \(frame): \(line)") }
+        }
+    }
+
     @Test func timelineValuesAtTheCursor() {
         let inside = Renderer.render(Fixtures.finishedState(cursor: 45), size: Fixtures.compact)
         #expect(inside.line(inside.row(labelled: "sync")!).hasSuffix("0.10     "))

@@ -13,6 +13,8 @@ import Testing
                     }) throws -> (state: WorkbenchState, output: String) {
         var fds: [Int32] = [0, 0]
         #expect(pipe(&fds) == 0)
+        // Not inherited by processes that other tests start.
+        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         let outputURL = FileManager.default.temporaryDirectory.appendingPathComponent("workbench-\(UUID().uuidString).out")
         let input = try #require(fdopen(fds[0], "r"))
         let output = try #require(fopen(outputURL.path, "w"))

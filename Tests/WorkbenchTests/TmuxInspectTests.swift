@@ -25,18 +25,41 @@ import Testing
     struct Tmux {
         let socket = "syncdefense-test-\(UUID().uuidString.prefix(8))"
 
+        /// Runs a tmux command and returns its standard output.
+        ///
+        /// `posix_spawn` + `waitpid` rather than `Process`: the server that `new-session` starts
+        /// inherits the client's descriptors and outlives it, which leaves `Process` waiting.
         @discardableResult
         func run(_ arguments: [String]) throws -> String {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: TmuxInspectTests.tmux!)
-            process.arguments = ["-L", socket] + arguments
-            let out = Pipe()
-            process.standardOutput = out
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return String(decoding: data, as: UTF8.self)
+            let outputFile = FileManager.default.temporaryDirectory.appendingPathComponent("tmux-\(UUID().uuidString).out")
+            defer { try? FileManager.default.removeItem(at: outputFile) }
+            var actions = posix_spawn_file_actions_t()
+            posix_spawn_file_actions_init(&actions)
+            defer { posix_spawn_file_actions_destroy(&actions) }
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 1, outputFile.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+            let argv = ([TmuxInspectTests.tmux!, "-L", socket] + arguments).map { strdup($0) } + [nil]
+            defer { argv.forEach { free($0) } }
+            let environment = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+            defer { environment.forEach { free($0) } }
+            // The test runner's threads block signals; the tmux server must not inherit that mask
+            // (it would neither reap its panes nor obey kill-server).
+            var attributes = posix_spawnattr_t()
+            posix_spawnattr_init(&attributes)
+            defer { posix_spawnattr_destroy(&attributes) }
+            var none = sigset_t(), all = sigset_t()
+            sigemptyset(&none)
+            sigfillset(&all)
+            posix_spawnattr_setsigmask(&attributes, &none)
+            posix_spawnattr_setsigdefault(&attributes, &all)
+            posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+            var pid: pid_t = 0
+            let spawned = posix_spawn(&pid, TmuxInspectTests.tmux!, &actions, &attributes, argv, environment)
+            guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EIO) }
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+            return (try? String(contentsOf: outputFile, encoding: .utf8)) ?? ""
         }
 
         func capture() throws -> String { try run(["capture-pane", "-p", "-t", "inspect"]) }
@@ -63,11 +86,17 @@ import Testing
         try SyncDefenseModel(configuration: .compact, source: .random(seed: 3)).save(to: weights)
         let status = folder.appendingPathComponent("status")
         let sample = Self.root.appendingPathComponent("Samples/partial.mp4").path
-        let command = "'\(Self.executable!.path)' inspect '\(sample)' --weights '\(weights.path)'; echo \"exit=$?\" > '\(status.path)'"
+        let command = "'\(Self.executable!.path)' inspect '\(sample)' --weights '\(weights.path)' --report-dir '\(folder.path)'; echo \"exit=$?\" > '\(status.path)'"
         let tmux = Tmux()
         defer { _ = try? tmux.run(["kill-server"]) }
-        try tmux.run(["new-session", "-d", "-s", "inspect", "-x", "80", "-y", "24", "env", "TERM=xterm-256color", "LANG=C.UTF-8", "sh", "-c", command])
+        try tmux.run(["new-session", "-d", "-s", "inspect", "-x", "80", "-y", "24", "env", "-u", "NO_COLOR", "TERM=xterm-256color", "LANG=C.UTF-8", "sh", "-c", command])
         try tmux.run(["set-option", "-t", "inspect", "remain-on-exit", "on"])
+        let socketPath = try tmux.run(["display-message", "-p", "#{socket_path}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        defer {
+            // Runs before the kill-server above (defers run last first): stop the server, then remove its socket.
+            _ = try? tmux.run(["kill-server"])
+            if !socketPath.isEmpty { try? FileManager.default.removeItem(atPath: socketPath) }
+        }
 
         // Opens at once, then the analysis arrives.
         let opened = try tmux.wait(seconds: 30) { $0.contains("SyncDefense") }
@@ -89,8 +118,13 @@ import Testing
         _ = try tmux.wait(seconds: 10) { !$0.contains("next flagged segment") }
 
         try tmux.run(["send-keys", "-t", "inspect", "r"])
-        let exported = try tmux.wait(seconds: 10) { $0.contains("report export not available") }
-        #expect(exported.contains("report export not available in this build"))
+        let exported = try tmux.wait(seconds: 60) { $0.contains("report written to") || $0.contains("report export failed") }
+        #expect(exported.contains("report written to"), "\(exported)")
+        let reports = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix("partial-report-") }
+        #expect(reports.count == 1)
+        if let report = reports.first {
+            #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(report).appendingPathComponent("report.html").path))
+        }
 
         try tmux.run(["send-keys", "-t", "inspect", "q"])
         let deadline = Date().addingTimeInterval(20)
