@@ -62,6 +62,9 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
                 return APIError(.unsupportedMediaType, code: "unsupported_media", clean(error.description))
             case .emptyFile:
                 return .emptyUpload
+            case .regionOutsideFrame(let region, let width, let height):
+                return APIError(.unprocessableContent, code: "bad_roi",
+                                "roi \(region) is not inside the \(width)×\(height) frame; give roi=x,y,w,h within the displayed frame")
             case .limitExceeded(let what, let value, let limit, _):
                 return APIError(.unprocessableContent, code: "media_limit", "\(what) \(value) exceeds this server's limit \(limit)")
             default:

@@ -85,7 +85,13 @@ public final class DetectionService: Sendable {
             "input_sha256": "\(analysis.provenance.inputSHA256 ?? "-")",
         ])
         if let exporter, report {
-            let archive = try await exporter(ReportInput(analysis: analysis, clipPath: file.path, requestID: context.id))
+            let archive: ReportArchive
+            do {
+                archive = try await exporter(ReportInput(analysis: analysis, clipPath: file.path, requestID: context.id))
+            } catch {
+                throw APIError(.internalServerError, code: "report_failed",
+                               "the evidence report could not be made: \(String(describing: error).replacingOccurrences(of: file.path, with: "upload"))")
+            }
             var name = URL(fileURLWithPath: archive.filename).lastPathComponent.filter { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }
             if name.isEmpty { name = "syncdefense-report.zip" }
             return Response(status: .ok, headers: [.contentType: "application/zip", .contentDisposition: "attachment; filename=\"\(name)\""],

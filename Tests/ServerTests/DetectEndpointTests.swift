@@ -137,6 +137,16 @@ import Testing
         }
     }
 
+    @Test func regionOutsideTheFrameIs422() async throws {
+        let server = try TestServer()
+        let clip = try SampleClips.data()
+        try await server.test { client in
+            let response = try await client.execute(uri: "/detect?roi=0,0,10000,10000", method: .post, body: ByteBuffer(bytes: clip))
+            #expect(response.status == .unprocessableContent)
+            #expect(try response.errorCode() == "bad_roi")
+        }
+    }
+
     @Test func oversizeUploadIs413WithoutAnalysis() async throws {
         let server = try TestServer { $0.maxUploadBytes = 10_000 }
         let clip = try SampleClips.data()

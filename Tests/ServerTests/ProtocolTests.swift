@@ -68,7 +68,7 @@ import Testing
             #expect(versionJSON["tool"] as? String == "syncdefense")
             #expect(versionJSON["version"] as? String == "test")
             #expect(versionJSON["weights_sha256"] as? String == weightsHash)
-            #expect(versionJSON["preset"] as? String == "tiny")
+            #expect(versionJSON["preset"] as? String == "tiny-80")
             #expect(versionJSON["threshold"] as? Double == 0.5)
             #expect(versionJSON["threshold_source"] as? String == "weights")
 

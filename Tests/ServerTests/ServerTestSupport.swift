@@ -11,10 +11,18 @@ import Testing
 /// A tiny random model saved once per test process: analyses take milliseconds, and the weights
 /// go through the same file loading and hashing as the shipped ones.
 enum TestWeights {
+    /// The tiny preset with the 80 mel bands the analysis' features have.
+    static let configuration: ModelConfiguration = {
+        var configuration = ModelConfiguration.tiny
+        configuration.name = "tiny-80"
+        configuration.melBands = 80
+        return configuration
+    }()
+
     static let url: URL = {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("server-tests-\(getpid()).safetensors")
-        // swiftlint-style force: a test process that cannot write its temporary folder cannot test anything.
-        let model = try! SyncDefenseModel(configuration: .tiny, source: .random(seed: 11))
+        // A test process that cannot write its temporary folder cannot test anything.
+        let model = try! SyncDefenseModel(configuration: configuration, source: .random(seed: 11))
         try! model.save(to: url, metadata: [Analyzer.thresholdKey: "0.5"])
         return url
     }()
