@@ -41,6 +41,7 @@ let package = Package(
         .target(name: "Model", dependencies: ["Tensor"]),
         .target(name: "Forensics", dependencies: ["Model", "Features", "Media"]),
         .target(name: "Synth", dependencies: ["Media", "Features", "CEspeakNG"], resources: [.copy("Resources")]),
+        .target(name: "Report", dependencies: ["Forensics", "Media"]),
         .target(name: "Training", dependencies: ["Forensics", "Model", "Tensor", "Media", "Features"]),
         .target(name: "Server", dependencies: [
             "Forensics", "Model", "Media",
@@ -51,7 +52,7 @@ let package = Package(
         .executableTarget(
             name: "SyncDefenseCLI",
             dependencies: [
-                "Media", "Features", "Tensor", "Model", "Forensics", "Training", "Synth", "Server", "Workbench", "CNcursesw", "CEspeakNG", "CBLAS", "CFFTW",
+                "Media", "Features", "Tensor", "Model", "Forensics", "Training", "Report", "Synth", "Server", "Workbench", "CNcursesw", "CEspeakNG", "CBLAS", "CFFTW",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -62,6 +63,7 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Tensor"]),
         .testTarget(name: "ForensicsTests", dependencies: ["Forensics", "Model", "Features", "Media"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Forensics", "Model", "Media"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Forensics", "Model", "Tensor", "Media", "Synth"]),
         .testTarget(name: "SynthTests", dependencies: ["Synth", "Media", "Features", "Forensics"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "Forensics", "Model"]),

@@ -21,6 +21,8 @@ PACKAGES=(
   asterisk-core-sounds-en-wav pocketsphinx-testdata
   # terminal tests drive the workbench as a person would
   tmux
+  # tests read the HTTP API's report archives with a real unzip; the API load test uses curl
+  unzip curl
 )
 
 missing=()

@@ -72,6 +72,9 @@ public final class Analyzer: @unchecked Sendable {
         let c = model.configuration
         let w = c.windowFrames
         let hop = min(options.hopFrames, w)
+        guard c.melBands == LogMelConfiguration().melBins, c.melFrames == w * TimeConventions.melFramesPerVideoFrame else {
+            throw ModelError.invalidConfiguration("these weights take \(c.melBands) mel bands and \(c.melFrames) mel frames per \(w)-frame window; the analysis makes \(LogMelConfiguration().melBins) bands and \(w * TimeConventions.melFramesPerVideoFrame)")
+        }
 
         var accumulator = FrameAccumulator()
         var windows: [WindowPlan.Window] = []
@@ -104,7 +107,7 @@ public final class Analyzer: @unchecked Sendable {
             let localPlan: [WindowPlan.Window]
             if isLast {
                 let plan = try WindowPlan(frameCount: clip.frameCount, windowFrames: w, hopFrames: hop,
-                                          minimumFrames: offset == 0 ? options.minimumFrames : 1)
+                                          minimumFrames: offset == 0 ? min(options.minimumFrames, w) : 1)
                 localPlan = plan.windows
             } else {
                 localPlan = stride(from: 0, through: clip.frameCount - w, by: hop).map {

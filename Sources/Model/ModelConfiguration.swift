@@ -90,8 +90,17 @@ public struct ModelConfiguration: Codable, Sendable, Equatable {
         artifactHiddenWidth: 8, artifactWidth: 4, headHiddenWidth: 8,
         encoderDropout: 0.1, transformerDropout: 0.1, headDropout: 0.1)
 
+    /// `tiny` on the real feature pipeline's 80 mel bands: the CI training smoke test and tests
+    /// that run the whole analysis on real clips in milliseconds.
+    public static let smoke: ModelConfiguration = {
+        var c = tiny
+        c.name = "smoke"
+        c.melBands = 80
+        return c
+    }()
+
     /// The named presets.
-    public static let presets: [String: ModelConfiguration] = ["seed": seed, "compact": compact, "tiny": tiny]
+    public static let presets: [String: ModelConfiguration] = ["seed": seed, "compact": compact, "tiny": tiny, "smoke": smoke]
 
     /// The configuration as compact JSON (sorted keys), as stored in the weights' metadata.
     public func jsonString() throws -> String {

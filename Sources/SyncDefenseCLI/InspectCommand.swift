@@ -2,6 +2,7 @@ import ArgumentParser
 import Forensics
 import Foundation
 import Media
+import Report
 import Workbench
 
 /// `syncdefense inspect FILE`: the forensic workbench, an ncurses screen over one clip.
@@ -32,6 +33,9 @@ struct InspectCommand: AsyncParsableCommand {
     @Option(help: "Uncertain when the probability is within this of the threshold.")
     var margin: Float = 0.1
 
+    @Option(name: .customLong("report-dir"), help: "Where the export key writes reports (default: the current folder).")
+    var reportDirectory: String?
+
     @Flag(help: "Draw with ASCII characters only.")
     var ascii = false
 
@@ -49,20 +53,38 @@ struct InspectCommand: AsyncParsableCommand {
             throw ExitCode(64)
         }
         let sources: WorkbenchSources
-        var state: WorkbenchState
+        let state: WorkbenchState
         do {
+            // What can fail at once is checked before the screen opens; the weights load in the background.
             let url = try WeightsLocator.locate(weights)
-            let made = try AnalyzerFactory.make(weights: weights)
+            guard FileManager.default.isReadableFile(atPath: url.path) else { throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: url.path]) }
             var options = AnalysisOptions()
             options.region = try roi.map { try RegionOfInterest(parsing: $0) }
             options.limits = limits.limits
-            options.aggregator.threshold = threshold ?? made.storedThreshold ?? 0.5
             options.aggregator.margin = margin
-            let c = made.analyzer.model.configuration
             state = WorkbenchState(file: file, frameCount: try WorkbenchSources.estimatedFrames(path: file, limits: options.limits),
-                                   windowFrames: c.windowFrames, hopFrames: min(options.hopFrames, c.windowFrames),
-                                   preset: c.name, weightsFile: url.path)
-            sources = .live(analyzer: made.analyzer, path: file, options: options, exportReport: nil)
+                                   hopFrames: options.hopFrames, weightsFile: url.path)
+            let base = options, threshold = threshold, input = file
+            let reportFolder = URL(fileURLWithPath: reportDirectory ?? FileManager.default.currentDirectoryPath)
+            sources = .live(path: file, prepare: {
+                let made = try AnalyzerFactory.make(weights: url.path)
+                var settled = base
+                settled.aggregator.threshold = threshold ?? made.storedThreshold ?? 0.5
+                return (made.analyzer, settled)
+            }, exportReport: { state in
+                // The report of what is on screen: this analysis, these bookmarks and notes.
+                guard let analysis = state.analysis else { throw ReportError.noExplanations }
+                let analyzer = try Analyzer(weights: url, version: SyncDefenseVersion.string)
+                let formatter = DateFormatter()
+                formatter.dateFormat = "yyyyMMdd-HHmmss"
+                formatter.timeZone = TimeZone(identifier: "UTC")
+                let name = URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent + "-report-" + formatter.string(from: Date())
+                let folder = reportFolder.appendingPathComponent(name)
+                return try EvidenceReportMaker.write(analysis: analysis, analyzer: analyzer, weightsPath: url.path, inputPath: input,
+                                                     region: base.region, analyst: ProcessInfo.processInfo.environment["USER"],
+                                                     bookmarks: state.bookmarks.map { Report.Bookmark(frame: $0.frame, note: $0.note) },
+                                                     force: false, to: folder)
+            })
         } catch {
             printError("syncdefense inspect: \(file): \(error)")
             throw ExitCode(3)

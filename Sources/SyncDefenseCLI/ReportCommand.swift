@@ -49,7 +49,7 @@ struct ReportCommand: AsyncParsableCommand {
             let url = try WeightsLocator.locate(weights)
             let analyzer = try Analyzer(weights: url, version: SyncDefenseVersion.string)
             let region = try roi.map { try RegionOfInterest(parsing: $0) }
-            let folder = try ReportExport.write(analyzer: analyzer, weightsPath: url.path, inputPath: file, region: region,
+            let folder = try EvidenceReportMaker.write(analyzer: analyzer, weightsPath: url.path, inputPath: file, region: region,
                                                 threshold: threshold, limits: limits.limits, analyst: analyst, bookmarks: [],
                                                 force: force, to: URL(fileURLWithPath: out))
             printError("wrote \(folder.path)")
@@ -61,7 +61,7 @@ struct ReportCommand: AsyncParsableCommand {
 }
 
 /// The one way reports are made (the command, the workbench's export key and the HTTP API).
-enum ReportExport {
+enum EvidenceReportMaker {
     static func write(analyzer: Analyzer, weightsPath: String?, inputPath: String, region: RegionOfInterest?, threshold: Float?,
                       limits: MediaLimits, analyst: String?, bookmarks: [Bookmark], force: Bool, to folder: URL) throws -> URL {
         var options = AnalysisOptions()

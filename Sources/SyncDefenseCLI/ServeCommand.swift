@@ -1,6 +1,8 @@
 import ArgumentParser
 import Forensics
 import Foundation
+import Media
+import Report
 import Server
 import Tensor
 
@@ -83,6 +85,18 @@ struct ServeCommand: AsyncParsableCommand {
 
         var configuration = ServerConfiguration(version: SyncDefenseVersion.string, logger: logger) {
             try Analyzer(weights: weightsURL, version: SyncDefenseVersion.string)
+        }
+        configuration.reportExporter = { input in
+            // The evidence report of the upload, written to a private temporary folder, zipped, removed.
+            let analyzer = try Analyzer(weights: weightsURL, version: SyncDefenseVersion.string)
+            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("syncdefense-report-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: scratch) }
+            let folder = try EvidenceReportMaker.write(analysis: input.analysis, analyzer: analyzer, weightsPath: weightsURL.lastPathComponent,
+                                                       inputPath: input.clipPath,
+                                                       region: input.analysis.provenance.parameters["region"].flatMap { try? RegionOfInterest(parsing: $0) },
+                                                       analyst: nil, bookmarks: [],
+                                                       force: false, to: scratch.appendingPathComponent("report"))
+            return ReportArchive(data: try ZipArchive.make(folder: folder), filename: "syncdefense-report-\(input.requestID).zip")
         }
         configuration.host = host
         configuration.port = port

@@ -7,7 +7,7 @@ struct SyncDefense: AsyncParsableCommand {
         commandName: "syncdefense",
         abstract: "A forensic workbench that detects lip-sync deepfakes.",
         version: SyncDefenseVersion.string,
-        subcommands: [Probe.self, FeaturesCommand.self, SynthCommand.self, ModelCommand.self, TrainCommand.self, EvalCommand.self, DetectCommand.self, InspectCommand.self, ScanCommand.self, ServeCommand.self, Bench.self, Doctor.self]
+        subcommands: [Probe.self, FeaturesCommand.self, SynthCommand.self, ModelCommand.self, TrainCommand.self, EvalCommand.self, DetectCommand.self, InspectCommand.self, ScanCommand.self, ReportCommand.self, ServeCommand.self, Bench.self, Doctor.self]
     )
 }
 

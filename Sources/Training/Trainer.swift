@@ -101,6 +101,11 @@ public final class Trainer {
             try optimizer.load(state: tensors)
         } else {
             guard var configuration = ModelConfiguration.presets[plan.preset] else { throw TrainingError.badPlan("unknown preset \(plan.preset)") }
+            if let f = data.features.first,
+               f.melBands != configuration.melBands || f.cropHeight != configuration.cropHeight || f.cropWidth != configuration.cropWidth
+                || configuration.melFrames != configuration.windowFrames * f.melFrames / max(f.frameCount, 1) {
+                throw TrainingError.badPlan("preset \(plan.preset) takes \(configuration.melBands) mel bands, \(configuration.cropWidth)×\(configuration.cropHeight) crops and \(configuration.melFrames) mel frames per \(configuration.windowFrames)-frame window; the features have \(f.melBands) bands and \(f.cropWidth)×\(f.cropHeight) crops")
+            }
             configuration.inputNormalization = data.measuredNormalization()
             model = try SyncDefenseModel(configuration: configuration, source: .random(seed: plan.seed))
             progress = TrainingProgress(planSHA256: planHash, corpusSHA256: data.corpusSHA256)

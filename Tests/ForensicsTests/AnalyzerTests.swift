@@ -12,7 +12,7 @@ struct AnalyzerTests {
         .deletingLastPathComponent().appendingPathComponent("Samples")
 
     func analyzer() throws -> Analyzer {
-        Analyzer(model: try SyncDefenseModel(configuration: .tiny, source: .random(seed: 3)), weightsSHA256: nil, version: "test")
+        Analyzer(model: try SyncDefenseModel(configuration: .smoke, source: .random(seed: 3)), weightsSHA256: nil, version: "test")
     }
 
     /// Writes a 25 fps clip of `frames` grey frames with `audio` (or none).
@@ -53,7 +53,7 @@ struct AnalyzerTests {
         options.keepExplanations = true
         let a = try analyzer().analyze(path: Self.samples.appendingPathComponent("offset.mp4").path, options: options)
         let e = try #require(a.explanations)
-        let c = ModelConfiguration.tiny
+        let c = ModelConfiguration.smoke
         #expect(e.attention.count == a.clip.windows)
         #expect(e.attention.allSatisfy { $0.videoToAudio.count == $0.heads * c.windowFrames * c.windowFrames })
         #expect(e.artifactMaps.count == 75 * e.artifactMapHeight * e.artifactMapWidth)
@@ -69,13 +69,13 @@ struct AnalyzerTests {
         #expect(a.manipulationProbability == nil && !a.isFake && !a.isReal)
     }
 
-    @Test("a clip under one second is refused with the frame count; 1–2 s clips are padded")
+    @Test("a clip shorter than the minimum is refused with the frame count; one shorter than a window is padded")
     func shortClips() throws {
-        let tiny = try writeClip(frames: 12, audio: [Float](repeating: 0, count: 12 * 640), name: "short")
+        // The smoke preset's window is 6 frames, so its minimum is 6 (min(25, window)); 4 frames are refused.
+        let tiny = try writeClip(frames: 4, audio: [Float](repeating: 0, count: 4 * 640), name: "short")
         defer { try? FileManager.default.removeItem(at: tiny) }
         #expect(throws: ForensicsError.self) { _ = try analyzer().analyze(path: tiny.path) }
-        // The tiny preset's window is 6 frames; with the seed's 50-frame windows a 30-frame clip pads.
-        let model = Analyzer(model: try SyncDefenseModel(configuration: .tiny, source: .random(seed: 3)), weightsSHA256: nil, version: "t")
+        let model = Analyzer(model: try SyncDefenseModel(configuration: .smoke, source: .random(seed: 3)), weightsSHA256: nil, version: "t")
         var options = AnalysisOptions()
         options.minimumFrames = 4
         let short = try writeClip(frames: 5, audio: [Float](repeating: 0, count: 5 * 640), name: "padded")

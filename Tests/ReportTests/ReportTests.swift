@@ -15,7 +15,7 @@ struct ReportTests {
 
     func analysis(_ name: String) throws -> (Analysis, String) {
         let path = Self.samples.appendingPathComponent(name).path
-        let analyzer = Analyzer(model: try SyncDefenseModel(configuration: .tiny, source: .random(seed: 5)), weightsSHA256: "ab", version: "test")
+        let analyzer = Analyzer(model: try SyncDefenseModel(configuration: .smoke, source: .random(seed: 5)), weightsSHA256: "ab", version: "test")
         var options = AnalysisOptions()
         options.keepExplanations = true
         // A random model's sync sits near 0.5: a high threshold flags segments so key frames are exercised.
@@ -125,7 +125,13 @@ struct ReportTests {
             object.removeValue(forKey: "provenance") // wall time differs
             return object
         }
-        #expect(NSDictionary(dictionary: try numbers(first)).isEqual(to: try numbers(second)))
+        let one = try numbers(first), two = try numbers(second)
+        #expect(Set(one.keys) == Set(two.keys))
+        for key in one.keys.sorted() {
+            let a = try JSONSerialization.data(withJSONObject: [key: one[key]!], options: [.sortedKeys])
+            let b = try JSONSerialization.data(withJSONObject: [key: two[key]!], options: [.sortedKeys])
+            #expect(a == b, "\(key) differs")
+        }
     }
 
     @Test("a report without explanations is refused and leaves nothing")
@@ -136,5 +142,31 @@ struct ReportTests {
         defer { try? FileManager.default.removeItem(at: root) }
         #expect(throws: ReportError.noExplanations) { _ = try write(a, path, to: root.appendingPathComponent("r")) }
         #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("r").path))
+    }
+}
+
+@Suite("ZIP archive")
+struct ZipArchiveTests {
+    @Test("CRC-32 of the standard check string")
+    func crc() {
+        #expect(ZipArchive.crc32(Data("123456789".utf8)) == 0xCBF4_3926)
+    }
+
+    @Test("the unzip CLI lists and extracts what was stored, byte for byte")
+    func unzipReadsIt() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/unzip"), "unzip is installed by scripts/install-deps.sh")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("syncdefense-zip-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let payload = Data((0..<70_000).map { UInt8(truncatingIfNeeded: $0 &* 7) })
+        let zip = ZipArchive.make([("report.json", Data("{}".utf8)), ("keyframes/frame-000001.png", payload)])
+        try zip.write(to: folder.appendingPathComponent("r.zip"))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/unzip")
+        process.arguments = ["-q", folder.appendingPathComponent("r.zip").path, "-d", folder.appendingPathComponent("out").path]
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(try Data(contentsOf: folder.appendingPathComponent("out/keyframes/frame-000001.png")) == payload)
     }
 }
