@@ -110,16 +110,3 @@ struct EvalCommand: AsyncParsableCommand {
         if json { try JSONOutput.print(report) } else { print(report.table()) }
     }
 }
-
-/// A shared work counter for parallel loops.
-final class WorkCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-    func take(below limit: Int) -> Int? {
-        lock.withLock {
-            guard value < limit else { return nil }
-            defer { value += 1 }
-            return value
-        }
-    }
-}

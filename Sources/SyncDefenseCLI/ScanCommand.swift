@@ -4,6 +4,7 @@ import Forensics
 import Foundation
 import Media
 import Tensor
+import Training
 
 /// `syncdefense scan`: batch detection over many files, one JSON line each, resumable and shardable.
 struct ScanCommand: AsyncParsableCommand {

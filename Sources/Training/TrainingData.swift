@@ -35,7 +35,7 @@ public struct TrainingData: Sendable {
             init(_ n: Int) { features = Array(repeating: nil, count: n); hashes = Array(repeating: nil, count: n); errors = Array(repeating: nil, count: n) }
         }
         let results = Results(examples.count)
-        let next = Counter()
+        let next = WorkCounter()
         DispatchQueue.concurrentPerform(iterations: max(1, jobs)) { _ in
             while let i = next.take(below: examples.count) {
                 var outcome: (ClipFeatures?, String?, String?)
@@ -91,11 +91,12 @@ public struct TrainingData: Sendable {
     }
 }
 
-/// A shared work counter.
-final class Counter: @unchecked Sendable {
+/// A shared work counter for parallel loops: each call hands out the next index below `limit`.
+public final class WorkCounter: @unchecked Sendable {
     private let lock = NSLock()
     private var value = 0
-    func take(below limit: Int) -> Int? {
+    public init() {}
+    public func take(below limit: Int) -> Int? {
         lock.withLock {
             guard value < limit else { return nil }
             defer { value += 1 }
