@@ -33,6 +33,9 @@ struct TrainCommand: AsyncParsableCommand {
     @Flag(help: "Continue the checkpoint in the run folder.")
     var resume = false
 
+    @Option(name: .customLong("init-weights"), help: "Start from these weights (same preset) instead of a random initialisation.")
+    var initWeights: String?
+
     @Option(help: "Clips decoded in parallel while filling the cache.")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
@@ -81,7 +84,8 @@ struct TrainCommand: AsyncParsableCommand {
         }
         try lines.write(to: runFolder.appendingPathComponent("validation.jsonl"), options: .atomic)
 
-        let trainer = try Trainer(plan: trainingPlan, data: data, folder: runFolder, resume: resume)
+        let trainer = try Trainer(plan: trainingPlan, data: data, folder: runFolder, resume: resume,
+                                  initialWeights: initWeights.map { URL(fileURLWithPath: $0) })
         trainer.repeatFirstBatch = smoke
         if resume { printError("resuming at step \(trainer.progress.globalStep) (stage \(trainer.progress.stage + 1) of \(trainingPlan.stages.count))") }
         let interrupt = InterruptFlag()

@@ -20,11 +20,13 @@ public struct TrainingProgress: Codable, Sendable, Equatable {
     public var seconds = 0.0
     public var planSHA256 = ""
     public var corpusSHA256 = ""
+    /// SHA-256 of the weights the run started from; nil for a random start.
+    public var initialisedFrom: String?
 
     enum CodingKeys: String, CodingKey {
         case stage, stageStep = "stage_step", globalStep = "global_step", bestAUC = "best_auc", bestStep = "best_step"
         case staleValidations = "stale_validations", finished, seconds
-        case planSHA256 = "plan_sha256", corpusSHA256 = "corpus_sha256"
+        case planSHA256 = "plan_sha256", corpusSHA256 = "corpus_sha256", initialisedFrom = "initialised_from_sha256"
     }
 }
 
@@ -72,7 +74,9 @@ public final class Trainer {
 
     /// Starts a run in `folder`, or continues the checkpoint there when `resume` is true.
     /// - Throws: `TrainingError.badCheckpoint` when resuming from a checkpoint of another plan or corpus.
-    public init(plan: TrainingPlan, data: TrainingData, folder: URL, resume: Bool) throws {
+    /// - Parameter initialWeights: a weights file to start from (its configuration and input
+    ///   normalisation are kept) instead of a random initialisation; ignored when resuming.
+    public init(plan: TrainingPlan, data: TrainingData, folder: URL, resume: Bool, initialWeights: URL? = nil) throws {
         self.plan = plan
         self.data = data
         self.folder = folder
@@ -106,9 +110,18 @@ public final class Trainer {
                 || configuration.melFrames != configuration.windowFrames * f.melFrames / max(f.frameCount, 1) {
                 throw TrainingError.badPlan("preset \(plan.preset) takes \(configuration.melBands) mel bands, \(configuration.cropWidth)×\(configuration.cropHeight) crops and \(configuration.melFrames) mel frames per \(configuration.windowFrames)-frame window; the features have \(f.melBands) bands and \(f.cropWidth)×\(f.cropHeight) crops")
             }
-            configuration.inputNormalization = data.measuredNormalization()
-            model = try SyncDefenseModel(configuration: configuration, source: .random(seed: plan.seed))
-            progress = TrainingProgress(planSHA256: planHash, corpusSHA256: data.corpusSHA256)
+            if let initialWeights {
+                let file = try SafeTensorsFile(contentsOf: initialWeights)
+                model = try SyncDefenseModel(file: file)
+                guard model.configuration.name == configuration.name else {
+                    throw TrainingError.badPlan("the plan trains preset \(configuration.name); \(initialWeights.path) holds preset \(model.configuration.name)")
+                }
+            } else {
+                configuration.inputNormalization = data.measuredNormalization()
+                model = try SyncDefenseModel(configuration: configuration, source: .random(seed: plan.seed))
+            }
+            progress = TrainingProgress(planSHA256: planHash, corpusSHA256: data.corpusSHA256,
+                                        initialisedFrom: try initialWeights.map { try SHA256.hex(fileAt: $0) })
             optimizer = try Self.makeOptimizer(model: model, plan: plan, progress: progress)
             try? FileManager.default.removeItem(at: folder.appendingPathComponent("log.jsonl"))
         }
@@ -328,6 +341,7 @@ public final class Trainer {
             "syncdefense.training.seed": String(plan.seed),
             "syncdefense.training.steps": String(progress.globalStep),
             "syncdefense.training.best_validation_auc": progress.bestAUC.map { String(format: "%.5f", $0) } ?? "none",
+            "syncdefense.training.initialised_from_sha256": progress.initialisedFrom ?? "random",
         ]
     }
 

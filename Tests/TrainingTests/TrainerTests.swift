@@ -1,5 +1,6 @@
 import Forensics
 import Foundation
+import Media
 import Model
 import Tensor
 import Testing
@@ -100,6 +101,22 @@ struct TrainerTests {
         var identical = true
         for (name, tensor) in a where tensor.scalars != b[name]?.scalars { identical = false; Issue.record("\(name) differs") }
         #expect(identical)
+    }
+
+    @Test("a run can start from existing weights, and records their hash")
+    func startsFromWeights() throws {
+        let folder = try TrainingFixtures.scratch("init")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let plan = try TrainingPlan.load(TrainingFixtures.smokePlan)
+        let data = try loadData(cache: folder.appendingPathComponent("cache"))
+        let start = folder.appendingPathComponent("start.safetensors")
+        try SyncDefenseModel(configuration: .smoke, source: .random(seed: 99)).save(to: start)
+        let trainer = try Trainer(plan: plan, data: data, folder: folder.appendingPathComponent("run"), resume: false, initialWeights: start)
+        let expected = try SyncDefenseModel(contentsOf: start).namedTensors
+        for (name, tensor) in trainer.model.namedTensors { #expect(tensor.scalars == expected[name]?.scalars, "\(name)") }
+        #expect(trainer.progress.initialisedFrom == (try SHA256.hex(fileAt: start)))
+        try SyncDefenseModel(configuration: .tiny, source: .random(seed: 1)).save(to: start)
+        #expect(throws: TrainingError.self) { _ = try Trainer(plan: plan, data: data, folder: folder.appendingPathComponent("run2"), resume: false, initialWeights: start) }
     }
 
     @Test("resuming with another plan is refused")
