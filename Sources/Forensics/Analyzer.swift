@@ -88,8 +88,6 @@ public final class Analyzer: @unchecked Sendable {
         var total = 0
         while true {
             let rangeStart = (firstFrame ?? 0) + chunkStart
-            let range = TimeRange(startSeconds: Double(rangeStart) / Double(TimeConventions.videoFPS),
-                                  durationSeconds: Double(options.chunkFrames) / Double(TimeConventions.videoFPS))
             let chunk: Chunk
             do {
                 chunk = try Chunk.load(path: path, startFrame: rangeStart, frames: options.chunkFrames, region: options.region,
