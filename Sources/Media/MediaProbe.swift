@@ -26,6 +26,14 @@ public enum MediaProbe {
         if let audioIndex {
             info.audio = describeAudio(container.stream(audioIndex), index: audioIndex)
         }
+        // Raw-stream demuxers (H.263, MPEG elementary…) can "recognise" random bytes: a video
+        // stream without a frame size and nothing else is not a media file.
+        if info.video == nil && info.audio == nil {
+            throw MediaError.unreadableContainer(path: path, reason: "FFmpeg read it as \(container.formatName) but it has no audio or video stream")
+        }
+        if let video = info.video, video.width == 0 || video.height == 0, info.audio == nil {
+            throw MediaError.unreadableContainer(path: path, reason: "FFmpeg guessed \(container.formatName) but found no frame size")
+        }
         return info
     }
 
