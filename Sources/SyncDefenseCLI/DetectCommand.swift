@@ -21,17 +21,7 @@ struct DetectCommand: AsyncParsableCommand {
     @Argument(help: "The clip (any container FFmpeg reads; mouth-centred, or give --roi).")
     var file: String
 
-    @Option(help: "Weights file (default: the shipped compact weights).")
-    var weights: String?
-
-    @Option(help: ArgumentHelp("Mouth region x,y,w,h in the displayed frame.", valueName: "x,y,w,h"))
-    var roi: String?
-
-    @Option(help: "Fake when the aggregated probability is at least this (default: the threshold stored with the weights, else 0.5).")
-    var threshold: Float?
-
-    @Option(help: "Uncertain when the probability is within this of the threshold.")
-    var margin: Float = 0.1
+    @OptionGroup var verdict: VerdictOptions
 
     @Flag(help: "Print a short table instead of JSON.")
     var table = false
@@ -41,21 +31,15 @@ struct DetectCommand: AsyncParsableCommand {
 
     @OptionGroup var limits: MediaLimitOptions
 
-    func validate() throws {
-        if let threshold, !(0...1).contains(threshold) { throw ValidationError("--threshold must be in 0…1") }
-        guard (0...0.5).contains(margin) else { throw ValidationError("--margin must be in 0…0.5") }
-        if let roi { _ = try RegionOfInterest(parsing: roi) }
-    }
-
     func run() async throws {
         let analysis: Analysis
         do {
-            let analyzer = try AnalyzerFactory.make(weights: weights)
+            let analyzer = try AnalyzerFactory.make(weights: verdict.weights)
             var options = AnalysisOptions()
-            options.region = try roi.map { try RegionOfInterest(parsing: $0) }
+            options.region = try verdict.region
             options.limits = limits.limits
-            options.aggregator.threshold = threshold ?? analyzer.storedThreshold ?? 0.5
-            options.aggregator.margin = margin
+            options.aggregator.threshold = verdict.threshold ?? analyzer.storedThreshold ?? 0.5
+            options.aggregator.margin = verdict.margin
             analysis = try analyzer.analyzer.analyze(path: file, options: options)
         } catch {
             printError("syncdefense detect: \(file): \(error)")

@@ -21,17 +21,7 @@ struct InspectCommand: AsyncParsableCommand {
     @Argument(help: "The clip (any container FFmpeg reads; mouth-centred, or give --roi).")
     var file: String
 
-    @Option(help: "Weights file (default: the shipped compact weights).")
-    var weights: String?
-
-    @Option(help: ArgumentHelp("Mouth region x,y,w,h in the displayed frame.", valueName: "x,y,w,h"))
-    var roi: String?
-
-    @Option(help: "Fake when the aggregated probability is at least this (default: the threshold stored with the weights, else 0.5).")
-    var threshold: Float?
-
-    @Option(help: "Uncertain when the probability is within this of the threshold.")
-    var margin: Float = 0.1
+    @OptionGroup var verdict: VerdictOptions
 
     @Option(name: .customLong("report-dir"), help: "Where the export key writes reports (default: the current folder).")
     var reportDirectory: String?
@@ -40,12 +30,6 @@ struct InspectCommand: AsyncParsableCommand {
     var ascii = false
 
     @OptionGroup var limits: MediaLimitOptions
-
-    func validate() throws {
-        if let threshold, !(0...1).contains(threshold) { throw ValidationError("--threshold must be in 0…1") }
-        guard (0...0.5).contains(margin) else { throw ValidationError("--margin must be in 0…0.5") }
-        if let roi { _ = try RegionOfInterest(parsing: roi) }
-    }
 
     func run() async throws {
         guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
@@ -56,15 +40,15 @@ struct InspectCommand: AsyncParsableCommand {
         let state: WorkbenchState
         do {
             // What can fail at once is checked before the screen opens; the weights load in the background.
-            let url = try WeightsLocator.locate(weights)
+            let url = try WeightsLocator.locate(verdict.weights)
             guard FileManager.default.isReadableFile(atPath: url.path) else { throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: url.path]) }
             var options = AnalysisOptions()
-            options.region = try roi.map { try RegionOfInterest(parsing: $0) }
+            options.region = try verdict.region
             options.limits = limits.limits
-            options.aggregator.margin = margin
+            options.aggregator.margin = verdict.margin
             state = WorkbenchState(file: file, frameCount: try WorkbenchSources.estimatedFrames(path: file, limits: options.limits),
                                    hopFrames: options.hopFrames, weightsFile: url.path)
-            let base = options, threshold = threshold, input = file
+            let base = options, threshold = verdict.threshold, input = file
             let reportFolder = URL(fileURLWithPath: reportDirectory ?? FileManager.default.currentDirectoryPath)
             sources = .live(path: file, prepare: {
                 let made = try AnalyzerFactory.make(weights: url.path)

@@ -1,0 +1,29 @@
+import ArgumentParser
+import Media
+
+/// Options shared by the commands that judge one clip (`detect`, `inspect`): the weights, the
+/// mouth region and the decision threshold and margin.
+struct VerdictOptions: ParsableArguments {
+    @Option(help: "Weights file (default: the shipped compact weights).")
+    var weights: String?
+
+    @Option(help: ArgumentHelp("Mouth region x,y,w,h in the displayed frame.", valueName: "x,y,w,h"))
+    var roi: String?
+
+    @Option(help: "Fake when the aggregated probability is at least this (default: the threshold stored with the weights, else 0.5).")
+    var threshold: Float?
+
+    @Option(help: "Uncertain when the probability is within this of the threshold.")
+    var margin: Float = 0.1
+
+    func validate() throws {
+        if let threshold, !(0...1).contains(threshold) { throw ValidationError("--threshold must be in 0…1") }
+        guard (0...0.5).contains(margin) else { throw ValidationError("--margin must be in 0…0.5") }
+        if let roi { _ = try RegionOfInterest(parsing: roi) }
+    }
+
+    /// The parsed `--roi`, nil for the whole frame.
+    var region: RegionOfInterest? {
+        get throws { try roi.map { try RegionOfInterest(parsing: $0) } }
+    }
+}
