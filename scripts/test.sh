@@ -8,10 +8,12 @@ swift build --build-tests
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
-swift test --skip-build 2>&1 | tee "$log" || status=$?
-# Swift Testing's summary, restated as a plain closing line.
-summary=$(grep -E "Test run with [0-9]+ tests?" "$log" | tail -1 || true)
-total=$(sed -nE 's/.*Test run with ([0-9]+) tests?.*/\1/p' <<<"$summary")
+# The live-socket server tests run in a process of their own: among 300 tests in one loaded
+# process their loopback connections starve (see Docs/api.md).
+swift test --skip-build --skip LiveServerTests 2>&1 | tee "$log" || status=$?
+swift test --skip-build --filter LiveServerTests 2>&1 | tee -a "$log" || status=$?
+# Swift Testing's summaries, restated as one plain closing line.
+total=$(grep -E "Test run with [0-9]+ tests?" "$log" | awk '!seen[$0]++' | sed -nE 's/.*Test run with ([0-9]+) tests?.*/\1/p' | awk '{n += $1} END {print n}')
 failed=$(grep -E "^✘ Test .* failed after" "$log" | grep -vc "^✘ Test run with" || true)
 if [ -n "$total" ]; then
   if [ "$status" -eq 0 ]; then echo "tests: $total passed, 0 failed"; else echo "tests: $((total - failed)) passed, $failed failed"; fi
