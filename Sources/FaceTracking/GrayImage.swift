@@ -1,0 +1,81 @@
+import Media
+
+/// An 8-bit luminance image, row-major `(H, W)`: what the face detector and the tracker look at.
+public struct GrayImage: Sendable, Equatable {
+    public let width: Int
+    public let height: Int
+    /// `(H, W)` luminance bytes.
+    public var pixels: [UInt8]
+
+    public init(width: Int, height: Int, pixels: [UInt8]) {
+        precondition(width >= 0 && height >= 0 && pixels.count == width * height, "pixels must hold width × height bytes")
+        self.width = width
+        self.height = height
+        self.pixels = pixels
+    }
+
+    public init(width: Int, height: Int, value: UInt8 = 0) {
+        self.init(width: width, height: height, pixels: [UInt8](repeating: value, count: width * height))
+    }
+
+    /// BT.601 luma of an RGB image, `Y = (77R + 150G + 29B + 128) >> 8`.
+    public init(_ image: RGBImage) {
+        let n = image.width * image.height
+        var out = [UInt8](repeating: 0, count: n)
+        image.pixels.withUnsafeBufferPointer { rgb in
+            out.withUnsafeMutableBufferPointer { y in
+                for p in 0..<n {
+                    let sum = 77 * Int(rgb[3 * p]) + 150 * Int(rgb[3 * p + 1]) + 29 * Int(rgb[3 * p + 2]) + 128
+                    y[p] = UInt8(sum >> 8)
+                }
+            }
+        }
+        self.init(width: image.width, height: image.height, pixels: out)
+    }
+
+    public subscript(x: Int, y: Int) -> UInt8 { pixels[y * width + x] }
+
+    /// Bilinear resampling to `width × height` with pixel centres aligned (OpenCV's `INTER_LINEAR`
+    /// convention: source `x = (x' + ½)·W/W' − ½`, clamped at the borders).
+    public func resized(width newWidth: Int, height newHeight: Int) -> GrayImage {
+        precondition(newWidth > 0 && newHeight > 0, "target size must be positive")
+        guard width > 0, height > 0 else { return GrayImage(width: newWidth, height: newHeight) }
+        if newWidth == width && newHeight == height { return self }
+        let sx = Double(width) / Double(newWidth), sy = Double(height) / Double(newHeight)
+        // Per column: left index and weight (fixed point, 11 bits).
+        var x0 = [Int](repeating: 0, count: newWidth), wx = [Int](repeating: 0, count: newWidth)
+        for x in 0..<newWidth {
+            let fx = min(max((Double(x) + 0.5) * sx - 0.5, 0), Double(width - 1))
+            x0[x] = min(Int(fx), width - 1)
+            wx[x] = Int(((fx - Double(x0[x])) * 2048).rounded())
+        }
+        var out = [UInt8](repeating: 0, count: newWidth * newHeight)
+        let w = width
+        pixels.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                for y in 0..<newHeight {
+                    let fy = min(max((Double(y) + 0.5) * sy - 0.5, 0), Double(height - 1))
+                    let y0 = min(Int(fy), height - 1), y1 = min(y0 + 1, height - 1)
+                    let wy = Int(((fy - Double(y0)) * 2048).rounded())
+                    let row0 = y0 * w, row1 = y1 * w
+                    for x in 0..<newWidth {
+                        let a = x0[x], b = min(a + 1, w - 1), f = wx[x]
+                        let top = Int(src[row0 + a]) * (2048 - f) + Int(src[row0 + b]) * f
+                        let bottom = Int(src[row1 + a]) * (2048 - f) + Int(src[row1 + b]) * f
+                        dst[y * newWidth + x] = UInt8((top * (2048 - wy) + bottom * wy + (1 << 21)) >> 22)
+                    }
+                }
+            }
+        }
+        return GrayImage(width: newWidth, height: newHeight, pixels: out)
+    }
+
+    /// 32-bin luminance histogram normalised to sum 1 (empty image: all zeros).
+    public func histogram(bins: Int = 32) -> [Double] {
+        var counts = [Double](repeating: 0, count: bins)
+        guard !pixels.isEmpty else { return counts }
+        for value in pixels { counts[Int(value) * bins / 256] += 1 }
+        let n = Double(pixels.count)
+        return counts.map { $0 / n }
+    }
+}
