@@ -6,8 +6,6 @@ import CFFmpeg
 final class FrameConverter {
     /// Clockwise display rotation (0, 90, 180, 270).
     let rotation: Int
-    /// Region in displayed coordinates; nil means the whole frame.
-    let region: RegionOfInterest?
     /// Output size in displayed orientation; nil means the region's own size.
     let outputSize: (width: Int, height: Int)?
 
@@ -15,9 +13,8 @@ final class FrameConverter {
     private let staging: Frame
     private let cropped: Frame
 
-    init(rotation: Int, region: RegionOfInterest?, outputSize: (width: Int, height: Int)?) throws {
+    init(rotation: Int, outputSize: (width: Int, height: Int)?) throws {
         self.rotation = rotation
-        self.region = region
         self.outputSize = outputSize
         staging = try Frame()
         cropped = try Frame()
@@ -27,10 +24,11 @@ final class FrameConverter {
         sws_freeContext(scaler)
     }
 
-    /// Converts `frame` into an RGB image in displayed orientation.
+    /// Converts `frame` into an RGB image in displayed orientation, cut to `region` (displayed
+    /// coordinates; nil = the whole frame).
     /// - Throws: ``MediaError/regionOutsideFrame(region:frameWidth:frameHeight:)``
     ///   when the region does not fit the displayed frame, or an FFmpeg error.
-    func convert(_ frame: Frame) throws -> RGBImage {
+    func convert(_ frame: Frame, region: RegionOfInterest?) throws -> RGBImage {
         let storedWidth = frame.width
         let storedHeight = frame.height
         let swaps = rotation == 90 || rotation == 270

@@ -19,6 +19,8 @@ public struct VideoReadOptions: Sendable {
     public var range: TimeRange
     /// Region of the displayed frame to keep; nil keeps the whole frame.
     public var region: RegionOfInterest?
+    /// A region per frame (a tracked mouth); when set it replaces `region`.
+    public var regionTrack: RegionTrack?
     /// Output size (width, height) in displayed orientation; nil keeps the region's size.
     public var outputSize: Size?
     public var limits: MediaLimits
@@ -34,10 +36,11 @@ public struct VideoReadOptions: Sendable {
         }
     }
 
-    public init(range: TimeRange = .whole, region: RegionOfInterest? = nil, outputSize: Size? = nil,
+    public init(range: TimeRange = .whole, region: RegionOfInterest? = nil, regionTrack: RegionTrack? = nil, outputSize: Size? = nil,
                 limits: MediaLimits = .default, decoderThreads: Int = 0) {
         self.range = range
         self.region = region
+        self.regionTrack = regionTrack
         self.outputSize = outputSize
         self.limits = limits
         self.decoderThreads = decoderThreads
@@ -73,6 +76,8 @@ public final class VideoReader {
     private var currentSeconds = 0.0
     private var currentEndSeconds = 0.0
     private var currentImage: RGBImage?
+    /// The region `currentImage` was cut from.
+    private var currentImageRegion: RegionOfInterest?
     private let lookahead: Frame
     private var lookaheadSeconds: Double?
     private var exhausted = false
@@ -98,8 +103,7 @@ public final class VideoReader {
         if let size = options.outputSize, size.width <= 0 || size.height <= 0 || size.width > 4096 || size.height > 4096 {
             throw MediaError.invalidArgument("output size \(size.width)×\(size.height): must be between 1 and 4096 pixels per side")
         }
-        converter = try FrameConverter(rotation: rotationDegrees, region: options.region,
-                                       outputSize: options.outputSize.map { ($0.width, $0.height) })
+        converter = try FrameConverter(rotation: rotationDegrees, outputSize: options.outputSize.map { ($0.width, $0.height) })
         let averageRate = avStream.pointee.avg_frame_rate
         fallbackFrameSeconds = averageRate.num > 0 && averageRate.den > 0
             ? Double(averageRate.den) / Double(averageRate.num) : 1 / Double(TimeConventions.videoFPS)
@@ -126,7 +130,11 @@ public final class VideoReader {
             return nil
         }
         if exhausted, lookaheadSeconds == nil, samplePoint >= currentEndSeconds { return nil }
-        if currentImage == nil { currentImage = try converter.convert(current) }
+        let region = options.regionTrack?.region(at: nextIndex) ?? options.region
+        if currentImage == nil || currentImageRegion != region {
+            currentImage = try converter.convert(current, region: region)
+            currentImageRegion = region
+        }
         defer { nextIndex += 1 }
         return VideoFrame(index: nextIndex, sourceSeconds: currentSeconds, image: currentImage!)
     }
