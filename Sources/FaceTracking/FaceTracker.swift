@@ -1,0 +1,130 @@
+/// Links per-frame face detections into tracks.
+///
+/// Detections arrive every few frames (``observe(frame:detections:sceneCut:)``). Each is matched to
+/// the open track whose last box overlaps it most (intersection over union ≥ `matchOverlap`, or a
+/// centre within a third of the box side at a similar size, for fast motion); unmatched detections
+/// open new tracks. A track that misses more than `maxMissedDetections` rounds in a row ends, and a
+/// scene cut ends every track. ``tracks(frameCount:)`` then smooths each track's boxes (running
+/// median of centre and size over `2·smoothingRadius + 1` detections, so one bad detection cannot
+/// move the crop), interpolates linearly between detections — so a face lost for a few frames is
+/// bridged — and holds the last box until the next detection would have come.
+public struct FaceTracker: Sendable {
+    public struct Options: Sendable, Equatable {
+        /// Frames between detections (the caller's cadence; used to hold the last box).
+        public var detectEvery = 5
+        public var matchOverlap = 0.25
+        /// Detection rounds a face may be missing before its track ends.
+        public var maxMissedDetections = 6
+        /// Tracks with fewer detections are dropped as false detections.
+        public var minimumDetections = 3
+        public var smoothingRadius = 2
+
+        public init() {}
+    }
+
+    private struct Building {
+        var id: Int
+        var detections: [(frame: Int, box: FaceBox)]
+        var missed = 0
+        var open = true
+        /// `(frame, value)` from ``FaceTracker/sample(frame:_:)``.
+        var samples: [(frame: Int, value: Float)] = []
+    }
+
+    public let options: Options
+    private var building: [Building] = []
+    private var nextID = 0
+
+    public init(options: Options = Options()) {
+        self.options = options
+    }
+
+    /// Boxes the detector found in `frame` (frame pixels). Frames must arrive in increasing order.
+    /// - Parameter sceneCut: the picture changed completely since the previous observed frame.
+    public mutating func observe(frame: Int, detections: [FaceBox], sceneCut: Bool = false) {
+        if sceneCut { for i in building.indices { building[i].open = false } }
+        var pairs: [(score: Double, track: Int, detection: Int)] = []
+        for (t, track) in building.enumerated() where track.open {
+            let last = track.detections.last!.box
+            for (d, box) in detections.enumerated() {
+                let overlap = last.intersectionOverUnion(box)
+                let dx = box.centreX - last.centreX, dy = box.centreY - last.centreY
+                let near = (dx * dx + dy * dy).squareRoot() < last.width / 3 && (0.7...1.4).contains(box.width / last.width)
+                if overlap >= options.matchOverlap || near { pairs.append((overlap + (near ? 0.01 : 0), t, d)) }
+            }
+        }
+        var usedTracks = Set<Int>(), usedDetections = Set<Int>()
+        for pair in pairs.sorted(by: { $0.score > $1.score }) where !usedTracks.contains(pair.track) && !usedDetections.contains(pair.detection) {
+            usedTracks.insert(pair.track)
+            usedDetections.insert(pair.detection)
+            building[pair.track].detections.append((frame, detections[pair.detection]))
+            building[pair.track].missed = 0
+        }
+        for t in building.indices where building[t].open && !usedTracks.contains(t) {
+            building[t].missed += 1
+            if building[t].missed > options.maxMissedDetections { building[t].open = false }
+        }
+        for (d, box) in detections.enumerated() where !usedDetections.contains(d) {
+            building.append(Building(id: nextID, detections: [(frame, box)]))
+            nextID += 1
+        }
+    }
+
+    /// Records `measure(box)` for every open track at `frame`, with the box of its latest
+    /// detection (a per-frame signal such as mouth motion, read while the frames stream past).
+    public mutating func sample(frame: Int, _ measure: (FaceBox) -> Float) {
+        for i in building.indices where building[i].open {
+            building[i].samples.append((frame, measure(building[i].detections.last!.box)))
+        }
+    }
+
+    /// The finished tracks of a clip of `frameCount` frames, numbered 0, 1, … by first appearance.
+    public func tracks(frameCount: Int) -> [FaceTrack] {
+        let kept = building.filter { $0.detections.count >= options.minimumDetections }
+        return kept.enumerated().map { number, track in
+            let smoothed = smooth(track.detections.map(\.box))
+            let frames = track.detections.map(\.frame)
+            let first = frames[0]
+            let last = min(frames[frames.count - 1] + options.detectEvery - 1, max(frameCount - 1, frames[frames.count - 1]))
+            var boxes: [FaceBox] = []
+            boxes.reserveCapacity(last - first + 1)
+            var k = 0
+            for f in first...last {
+                while k + 1 < frames.count, frames[k + 1] <= f { k += 1 }
+                if k + 1 < frames.count {
+                    let a = frames[k], b = frames[k + 1]
+                    let u = Double(f - a) / Double(b - a)
+                    let p = smoothed[k], q = smoothed[k + 1]
+                    boxes.append(FaceBox(x: p.x + (q.x - p.x) * u, y: p.y + (q.y - p.y) * u,
+                                         width: p.width + (q.width - p.width) * u, height: p.height + (q.height - p.height) * u))
+                } else {
+                    boxes.append(smoothed[k])
+                }
+            }
+            var gaps: [Range<Int>] = []
+            for (a, b) in zip(frames, frames.dropFirst()) where b - a > options.detectEvery {
+                gaps.append((a + 1)..<b)
+            }
+            var samples = [Float](repeating: .nan, count: boxes.count)
+            for (frame, value) in track.samples where frame >= first && frame <= last { samples[frame - first] = value }
+            return FaceTrack(id: number, firstFrame: first, boxes: boxes, detectedFrames: frames, interpolatedFrames: gaps,
+                             samples: samples)
+        }
+    }
+
+    /// Running median of centre, width and height over the detections.
+    private func smooth(_ boxes: [FaceBox]) -> [FaceBox] {
+        let r = options.smoothingRadius
+        func median(_ values: ArraySlice<Double>) -> Double {
+            let sorted = values.sorted()
+            return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        }
+        let cx = boxes.map(\.centreX), cy = boxes.map(\.centreY), w = boxes.map(\.width), h = boxes.map(\.height)
+        return boxes.indices.map { i in
+            // A symmetric window, shrunk at the ends so the first and last detections stay put.
+            let reach = min(r, i, boxes.count - 1 - i)
+            let range = (i - reach)...(i + reach)
+            return FaceBox(centreX: median(cx[range]), centreY: median(cy[range]), width: median(w[range]), height: median(h[range]))
+        }
+    }
+}
