@@ -32,8 +32,9 @@ public enum FaceTrackingPass {
         public var detectEvery = 5
         /// Frames wider than this are shrunk to it for detection (faces ≥ 24 px at that size are found).
         public var detectionWidth = 480
-        /// Histogram distance (0…1) between consecutive frames that counts as a scene cut.
-        public var sceneCutDistance = 0.5
+        /// Mean absolute difference (0…255) between consecutive frames' 16×9 thumbnails that counts
+        /// as a scene cut.
+        public var sceneCutDifference = 30.0
         public var detector = FaceDetector.Options()
         public var tracker = FaceTracker.Options()
         public var geometry = MouthGeometry.frontalFace
@@ -55,7 +56,7 @@ public enum FaceTrackingPass {
         var trackerOptions = options.tracker
         trackerOptions.detectEvery = options.detectEvery
         var tracker = FaceTracker(options: trackerOptions)
-        var previousHistogram: [Double]?
+        var previousThumbnail: GrayImage?
         var lastSearch: Int?
         var cuts: [Int] = []
         var searched = 0, count = 0
@@ -64,13 +65,13 @@ public enum FaceTrackingPass {
             if first == nil { first = frame.index }
             count += 1
             let gray = GrayImage(frame.image)
-            let histogram = gray.histogram()
+            let thumbnail = gray.thumbnail(width: 16, height: 9)
             var cut = false
-            if let previousHistogram {
-                let distance = zip(histogram, previousHistogram).reduce(0) { $0 + abs($1.0 - $1.1) } / 2
-                cut = distance > options.sceneCutDistance
+            if let previousThumbnail {
+                let difference = zip(thumbnail.pixels, previousThumbnail.pixels).reduce(0) { $0 + abs(Int($1.0) - Int($1.1)) }
+                cut = Double(difference) / Double(thumbnail.pixels.count) > options.sceneCutDifference
             }
-            previousHistogram = histogram
+            previousThumbnail = thumbnail
             if cut { cuts.append(frame.index) }
             if cut || lastSearch == nil || frame.index - lastSearch! >= options.detectEvery {
                 let faces = detector.detect(gray).map { $0.box }

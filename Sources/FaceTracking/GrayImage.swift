@@ -70,12 +70,20 @@ public struct GrayImage: Sendable, Equatable {
         return GrayImage(width: newWidth, height: newHeight, pixels: out)
     }
 
-    /// 32-bin luminance histogram normalised to sum 1 (empty image: all zeros).
-    public func histogram(bins: Int = 32) -> [Double] {
-        var counts = [Double](repeating: 0, count: bins)
-        guard !pixels.isEmpty else { return counts }
-        for value in pixels { counts[Int(value) * bins / 256] += 1 }
-        let n = Double(pixels.count)
-        return counts.map { $0 / n }
+    /// Area-averaged `width × height` miniature (each output pixel the mean of its source block).
+    public func thumbnail(width newWidth: Int, height newHeight: Int) -> GrayImage {
+        precondition(newWidth > 0 && newHeight > 0, "thumbnail size must be positive")
+        var out = [UInt8](repeating: 0, count: newWidth * newHeight)
+        guard width > 0, height > 0 else { return GrayImage(width: newWidth, height: newHeight, pixels: out) }
+        for ty in 0..<newHeight {
+            let y0 = ty * height / newHeight, y1 = max(y0 + 1, (ty + 1) * height / newHeight)
+            for tx in 0..<newWidth {
+                let x0 = tx * width / newWidth, x1 = max(x0 + 1, (tx + 1) * width / newWidth)
+                var sum = 0
+                for y in y0..<min(y1, height) { for x in x0..<min(x1, width) { sum += Int(pixels[y * width + x]) } }
+                out[ty * newWidth + tx] = UInt8(sum / max(1, (min(y1, height) - y0) * (min(x1, width) - x0)))
+            }
+        }
+        return GrayImage(width: newWidth, height: newHeight, pixels: out)
     }
 }
