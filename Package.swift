@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "Report", dependencies: ["Forensics", "Media"]),
         .target(name: "Training", dependencies: ["Forensics", "Model", "Tensor", "Media", "Features"]),
         .target(name: "Server", dependencies: [
-            "Forensics", "Model", "Media",
+            "Forensics", "Model", "Media", "FaceTracking",
             .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
@@ -53,7 +53,7 @@ let package = Package(
         .executableTarget(
             name: "SyncDefenseCLI",
             dependencies: [
-                "Media", "Features", "Tensor", "Model", "Forensics", "Training", "Report", "Synth", "Server", "Workbench", "CNcursesw", "CEspeakNG", "CBLAS", "CFFTW",
+                "Media", "Features", "Tensor", "Model", "Forensics", "FaceTracking", "Training", "Report", "Synth", "Server", "Workbench", "CNcursesw", "CEspeakNG", "CBLAS", "CFFTW",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Tensor"]),
         .testTarget(name: "FaceTrackingTests", dependencies: ["FaceTracking", "Media"]),
-        .testTarget(name: "ForensicsTests", dependencies: ["Forensics", "Model", "Features", "Media"]),
+        .testTarget(name: "ForensicsTests", dependencies: ["Forensics", "Model", "Features", "Media", "FaceTracking"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Forensics", "Model", "Media"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Forensics", "Model", "Tensor", "Media", "Synth"]),
         .testTarget(name: "SynthTests", dependencies: ["Synth", "Media", "Features", "Forensics"]),

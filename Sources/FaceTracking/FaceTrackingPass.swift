@@ -57,6 +57,7 @@ public enum FaceTrackingPass {
         trackerOptions.detectEvery = options.detectEvery
         var tracker = FaceTracker(options: trackerOptions)
         var previousThumbnail: GrayImage?
+        var previousGray: GrayImage?
         var lastSearch: Int?
         var cuts: [Int] = []
         var searched = 0, count = 0
@@ -79,9 +80,12 @@ public enum FaceTrackingPass {
                 lastSearch = frame.index
                 searched += 1
             }
-            tracker.sample(frame: frame.index) { face in
-                mouthMotion(gray, in: options.geometry.mouthBox(for: face))
+            if let previous = previousGray {
+                tracker.sample(frame: frame.index) { face in
+                    mouthMotion(gray, previous: previous, in: options.geometry.mouthBox(for: face))
+                }
             }
+            previousGray = cut ? nil : gray
             if count % 25 == 0 { progress?(count) }
         }
         let tracks = tracker.tracks(frameCount: (first ?? 0) + count).map { track -> FaceTrack in
@@ -93,26 +97,18 @@ public enum FaceTrackingPass {
                                   tracks: tracks, sceneCuts: cuts, framesSearched: searched, detectionScale: scale)
     }
 
-    /// How open the mouth looks: the fraction of pixels in the middle half of `box` (rows and
-    /// columns) darker than 0.6 × the box's median luminance — the dark cavity of an open mouth.
-    /// 0 when the box lies outside the image.
-    public static func mouthMotion(_ image: GrayImage, in box: FaceBox) -> Float {
-        let x0 = max(0, Int(box.x)), y0 = max(0, Int(box.y))
-        let x1 = min(image.width, Int(box.x + box.width)), y1 = min(image.height, Int(box.y + box.height))
-        guard x1 - x0 >= 4, y1 - y0 >= 4 else { return 0 }
-        var values: [UInt8] = []
-        values.reserveCapacity((x1 - x0) * (y1 - y0))
-        for y in y0..<y1 { for x in x0..<x1 { values.append(image[x, y]) } }
-        let median = Float(values.sorted()[values.count / 2])
-        let cut = 0.6 * median
-        let w = x1 - x0, h = y1 - y0
-        var dark = 0, total = 0
-        for y in (y0 + h / 4)..<(y1 - h / 4) {
-            for x in (x0 + w / 4)..<(x1 - w / 4) {
-                total += 1
-                if Float(image[x, y]) < cut { dark += 1 }
-            }
+    /// How much the mouth moves: the mean absolute luminance change (0…1) between the previous
+    /// and this frame over the middle of `box` (its central 60 % of rows and columns, where the lips
+    /// are). A speaking mouth moves with the syllables; a listening one only with noise. 0 when the
+    /// box lies outside the image.
+    public static func mouthMotion(_ image: GrayImage, previous: GrayImage, in box: FaceBox) -> Float {
+        let x0 = max(0, Int(box.x + 0.2 * box.width)), y0 = max(0, Int(box.y + 0.2 * box.height))
+        let x1 = min(image.width, Int(box.x + 0.8 * box.width)), y1 = min(image.height, Int(box.y + 0.8 * box.height))
+        guard x1 - x0 >= 2, y1 - y0 >= 2, previous.width == image.width, previous.height == image.height else { return 0 }
+        var total = 0
+        for y in y0..<y1 {
+            for x in x0..<x1 { total += abs(Int(image[x, y]) - Int(previous[x, y])) }
         }
-        return total > 0 ? Float(dark) / Float(total) : 0
+        return Float(total) / Float((x1 - x0) * (y1 - y0) * 255)
     }
 }

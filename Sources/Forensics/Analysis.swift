@@ -82,6 +82,8 @@ public struct Analysis: Sendable, Hashable, Codable {
     public var speech: [Bool]?
     /// Attention maps, artifact maps and cues for the workbench and reports (nil unless asked for).
     public var explanations: Explanations?
+    /// Where the mouth was looked for: mode, faces, the mouth region of every frame.
+    public var mouth: MouthLocation?
 
     public init(verdict: Verdict, clip: ClipInfo, offset: OffsetSearch.Result? = nil, drift: [DriftCurve.Point] = [],
                 segments: [SegmentFinder.Segment] = [], timelines: Timelines = Timelines(),
@@ -105,6 +107,7 @@ public struct Analysis: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey {
         case isReal = "is_real", isFake = "is_fake", confidence, manipulationProbability = "manipulation_probability"
         case verdict, clip, offset, drift, segments, timelines, modelFreeCue = "model_free_cue", provenance, speech, explanations
+        case mouth
     }
 
     /// Keys repeated at the top level for scripts: the verdict's `uncertain` and the two hashes.
@@ -123,6 +126,7 @@ public struct Analysis: Sendable, Hashable, Codable {
                   provenance: try c.decode(Provenance.self, forKey: .provenance))
         speech = try c.decodeIfPresent([Bool].self, forKey: .speech)
         explanations = try c.decodeIfPresent(Explanations.self, forKey: .explanations)
+        mouth = try c.decodeIfPresent(MouthLocation.self, forKey: .mouth)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -140,6 +144,7 @@ public struct Analysis: Sendable, Hashable, Codable {
         try c.encodeIfPresent(modelFreeCue, forKey: .modelFreeCue)
         try c.encode(provenance, forKey: .provenance)
         try c.encodeIfPresent(speech, forKey: .speech)
+        try c.encodeIfPresent(mouth, forKey: .mouth)
         try c.encodeIfPresent(explanations, forKey: .explanations)
         var summary = encoder.container(keyedBy: SummaryKeys.self)
         try summary.encode(verdict.uncertain, forKey: .uncertain)

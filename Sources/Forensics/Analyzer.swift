@@ -1,4 +1,5 @@
 import Dispatch
+import FaceTracking
 import Features
 import Foundation
 import Media
@@ -7,8 +8,16 @@ import Tensor
 
 /// Settings of one analysis.
 public struct AnalysisOptions: Sendable {
-    /// Mouth region in displayed coordinates; nil = the whole frame (mouth-centred clips).
-    public var region: RegionOfInterest?
+    /// How the mouth is found in each frame (default: track faces; mouth-centred clips use the whole frame).
+    public var framing: MouthFraming = .automatic
+    /// A fixed mouth region in displayed coordinates (`--roi`); nil = ``framing``'s choice.
+    public var region: RegionOfInterest? {
+        get { if case .region(let region) = framing { region } else { nil } }
+        set { framing = newValue.map { .region($0) } ?? .automatic }
+    }
+    /// A HAAR cascade file other than Debian's frontal-face one.
+    public var faceCascade: String?
+    public var tracking = FaceTrackingPass.Options()
     /// Window hop in frames (the window length is the model's).
     public var hopFrames = 25
     /// Shortest clip analysed (frames); shorter clips than a window are padded.
@@ -69,6 +78,8 @@ public final class Analyzer: @unchecked Sendable {
         let info = try MediaProbe.probe(path, limits: options.limits)
         let inputHash = try SHA256.hex(fileAt: URL(fileURLWithPath: path))
         let estimatedFrames = max(1, Int(((info.durationSeconds ?? 0) * Double(TimeConventions.videoFPS)).rounded()))
+        let mouthLocation = try MouthLocator.locate(path: path, info: info, framing: options.framing, cascadePath: options.faceCascade,
+                                                    tracking: options.tracking, limits: options.limits)
         let c = model.configuration
         let w = c.windowFrames
         let hop = min(options.hopFrames, w)
@@ -90,7 +101,7 @@ public final class Analyzer: @unchecked Sendable {
             let rangeStart = (firstFrame ?? 0) + chunkStart
             let chunk: Chunk
             do {
-                chunk = try Chunk.load(path: path, startFrame: rangeStart, frames: options.chunkFrames, region: options.region,
+                chunk = try Chunk.load(path: path, startFrame: rangeStart, frames: options.chunkFrames, regions: mouthLocation.regions,
                                        cropHeight: c.cropHeight, cropWidth: c.cropWidth, limits: options.limits)
             } catch MediaError.noFramesDecoded where chunkStart > 0 {
                 break
@@ -189,13 +200,25 @@ public final class Analyzer: @unchecked Sendable {
                                                  artifactMaps: maps ?? [], mouthOpening: Array(mouth.prefix(frameCount)), speech: speech)
         }
         analysis.speech = speech
+        analysis.mouth = mouthLocation
         analysis.provenance = Analysis.Provenance(
             inputSHA256: inputHash, weightsSHA256: weightsSHA256, version: version, preset: c.name,
             parameters: ["hop_frames": String(hop), "window_frames": String(w), "threshold": String(options.aggregator.threshold),
                          "margin": String(options.aggregator.margin), "top_k": String(options.aggregator.topK),
-                         "region": options.region?.description ?? "whole frame", "max_shift": String(options.maxShift)],
+                         "region": Self.describe(mouthLocation), "max_shift": String(options.maxShift)],
             wallTimeSeconds: Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9)
         return analysis
+    }
+
+    /// The provenance text of where the mouth was looked for.
+    static func describe(_ location: MouthLocation) -> String {
+        switch location.mode {
+        case .wholeFrame: return "whole frame"
+        case .region: return location.typicalRegion?.description ?? "whole frame"
+        case .tracked:
+            let followed = location.faces.filter(\.followed).map { String($0.id) }.joined(separator: ",")
+            return "tracked face \(followed) (median mouth region \(location.typicalRegion?.description ?? "?"))"
+        }
     }
 
     /// Splits `(n, 3, H, W)` bytes into `n` frames.
@@ -221,13 +244,14 @@ struct Chunk {
     var clip: Clip
     var features: ClipFeatures
 
-    static func load(path: String, startFrame: Int, frames count: Int, region: RegionOfInterest?, cropHeight: Int, cropWidth: Int,
+    /// - Parameter regions: the mouth region per frame; nil = the whole frame.
+    static func load(path: String, startFrame: Int, frames count: Int, regions: RegionTrack?, cropHeight: Int, cropWidth: Int,
                      limits: MediaLimits) throws -> Chunk {
         let fps = Double(TimeConventions.videoFPS), rate = Double(TimeConventions.audioSampleRate)
         let perFrame = TimeConventions.samplesPerVideoFrame
         let video = try VideoReader(path: path, options: VideoReadOptions(
             range: TimeRange(startSeconds: Double(startFrame) / fps, durationSeconds: Double(count) / fps),
-            region: region, outputSize: .init(width: cropWidth, height: cropHeight), limits: limits)).readAll()
+            regionTrack: regions, outputSize: .init(width: cropWidth, height: cropHeight), limits: limits)).readAll()
         guard let first = video.first else {
             throw MediaError.noFramesDecoded(path: path, stream: "video frame in the requested range")
         }

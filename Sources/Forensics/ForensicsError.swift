@@ -6,6 +6,8 @@ public enum ForensicsError: Error, Equatable, Sendable, CustomStringConvertible 
     case invalidParameter(String)
     /// Inputs whose sizes do not agree; the text names them.
     case shapeMismatch(String)
+    /// Face tracking was needed and found no usable face; the text names the frames and what to do.
+    case noFaceFound(String)
 
     public var description: String {
         switch self {
@@ -14,6 +16,7 @@ public enum ForensicsError: Error, Equatable, Sendable, CustomStringConvertible 
             return "clip too short: \(frames) video frames (\(seconds) s at 25 fps); at least \(minimum) frames (\(Double(minimum) / 25) s) are needed"
         case let .invalidParameter(text): return "invalid parameter: \(text)"
         case let .shapeMismatch(text): return "shape mismatch: \(text)"
+        case let .noFaceFound(text): return text
         }
     }
 }

@@ -27,7 +27,7 @@ enum KeyFrames {
             let frame = frames.max { evidence($0) < evidence($1) } ?? segment.startFrame
             let reader = try VideoReader(path: path, options: VideoReadOptions(
                 range: TimeRange(startSeconds: Double(frame) / 25, durationSeconds: 1.0 / 25),
-                region: region, outputSize: .init(width: cropWidth * scale, height: cropHeight * scale)))
+                region: region, regionTrack: analysis.mouth?.regions, outputSize: .init(width: cropWidth * scale, height: cropHeight * scale)))
             guard let decoded = try reader.next() else { continue }
             var image = decoded.image
             let mh = e.artifactMapHeight, mw = e.artifactMapWidth

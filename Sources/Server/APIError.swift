@@ -1,3 +1,4 @@
+import FaceTracking
 import Forensics
 import Foundation
 import Hummingbird
@@ -70,8 +71,14 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
             default:
                 return APIError(.unprocessableContent, code: "unprocessable_media", clean(error.description))
             }
+        case ForensicsError.noFaceFound(let text):
+            let cause = text.components(separatedBy: ";").first ?? text
+            return APIError(.unprocessableContent, code: "no_face",
+                            "\(clean(cause)); give roi=x,y,w,h with the mouth region, or face=whole-frame for a mouth-centred clip")
         case let error as ForensicsError:
             return APIError(.unprocessableContent, code: "unprocessable_media", clean(error.description))
+        case let error as FaceTrackingError:
+            return APIError(.internalServerError, code: "face_detector_unavailable", error.description)
         default:
             return APIError(.internalServerError, code: "analysis_failed", clean(String(describing: error)))
         }

@@ -13,11 +13,13 @@ struct DetectionOptions: Equatable, Sendable {
     }
 
     enum Name: String, CaseIterable {
-        case roi, threshold, margin, detail
+        case roi, face, threshold, margin, detail
     }
 
-    /// Mouth region `x,y,w,h` in the displayed frame; nil = the whole frame.
+    /// Mouth region `x,y,w,h` in the displayed frame; nil = found by face tracking.
     var region: RegionOfInterest?
+    /// `face=auto|N|whole-frame`: which face to follow when there is no `roi`.
+    var face: MouthFraming = .automatic
     /// Fake at or above this probability; nil = the threshold stored with the weights, else 0.5.
     var threshold: Float?
     /// Uncertain within this of the threshold; nil = the server's default.
@@ -45,6 +47,12 @@ struct DetectionOptions: Equatable, Sendable {
             } catch {
                 throw APIError.badRequest("roi '\(value)': expected x,y,w,h in pixels with x,y ≥ 0 and w,h > 0")
             }
+        case .face:
+            do {
+                face = try MouthFraming(parsingFace: value)
+            } catch {
+                throw APIError.badRequest("face '\(value)': expected auto, whole-frame or a face number (0, 1, …)")
+            }
         case .threshold:
             guard let number = Float(value), (0...1).contains(number) else {
                 throw APIError.badRequest("threshold '\(value)': expected a number in 0…1")
@@ -70,7 +78,7 @@ struct DetectionOptions: Equatable, Sendable {
         // A clip shorter than one window is padded; a model with windows under a second (the
         // test preset) accepts clips as short as one window.
         options.minimumFrames = min(options.minimumFrames, analyzer.model.configuration.windowFrames)
-        options.region = region
+        options.framing = region.map { .region($0) } ?? face
         options.limits = limits
         options.aggregator.threshold = threshold ?? storedThreshold ?? 0.5
         options.aggregator.margin = margin ?? defaultMargin

@@ -36,7 +36,8 @@ struct DetectCommand: AsyncParsableCommand {
         do {
             let analyzer = try AnalyzerFactory.make(weights: verdict.weights)
             var options = AnalysisOptions()
-            options.region = try verdict.region
+            options.framing = try verdict.framing
+            options.faceCascade = verdict.faceCascade
             options.limits = limits.limits
             options.aggregator.threshold = verdict.threshold ?? analyzer.storedThreshold ?? 0.5
             options.aggregator.margin = verdict.margin

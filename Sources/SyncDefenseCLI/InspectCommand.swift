@@ -43,7 +43,8 @@ struct InspectCommand: AsyncParsableCommand {
             let url = try WeightsLocator.locate(verdict.weights)
             guard FileManager.default.isReadableFile(atPath: url.path) else { throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: url.path]) }
             var options = AnalysisOptions()
-            options.region = try verdict.region
+            options.framing = try verdict.framing
+            options.faceCascade = verdict.faceCascade
             options.limits = limits.limits
             options.aggregator.margin = verdict.margin
             state = WorkbenchState(file: file, frameCount: try WorkbenchSources.estimatedFrames(path: file, limits: options.limits),

@@ -28,30 +28,18 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: "Analyst name recorded in the chain of custody.")
     var analyst: String?
 
-    @Option(help: "Weights file (default: the shipped compact weights).")
-    var weights: String?
-
-    @Option(help: ArgumentHelp("Mouth region x,y,w,h in the displayed frame.", valueName: "x,y,w,h"))
-    var roi: String?
-
-    @Option(help: "Decision threshold (default: the one stored with the weights, else 0.5).")
-    var threshold: Float?
+    @OptionGroup var verdict: VerdictOptions
 
     @OptionGroup var limits: MediaLimitOptions
 
-    func validate() throws {
-        if let roi { _ = try RegionOfInterest(parsing: roi) }
-        if let threshold, !(0...1).contains(threshold) { throw ValidationError("--threshold must be in 0…1") }
-    }
-
     func run() async throws {
         do {
-            let url = try WeightsLocator.locate(weights)
+            let url = try WeightsLocator.locate(verdict.weights)
             let analyzer = try Analyzer(weights: url, version: SyncDefenseVersion.string)
-            let region = try roi.map { try RegionOfInterest(parsing: $0) }
-            let folder = try EvidenceReportMaker.write(analyzer: analyzer, weightsPath: url.path, inputPath: file, region: region,
-                                                threshold: threshold, limits: limits.limits, analyst: analyst, bookmarks: [],
-                                                force: force, to: URL(fileURLWithPath: out))
+            let folder = try EvidenceReportMaker.write(analyzer: analyzer, weightsPath: url.path, inputPath: file,
+                                                       framing: try verdict.framing, faceCascade: verdict.faceCascade,
+                                                       threshold: verdict.threshold, margin: verdict.margin, limits: limits.limits,
+                                                       analyst: analyst, bookmarks: [], force: force, to: URL(fileURLWithPath: out))
             printError("wrote \(folder.path)")
         } catch {
             printError("syncdefense report: \(file): \(error)")
@@ -62,15 +50,18 @@ struct ReportCommand: AsyncParsableCommand {
 
 /// The one way reports are made (the command, the workbench's export key and the HTTP API).
 enum EvidenceReportMaker {
-    static func write(analyzer: Analyzer, weightsPath: String?, inputPath: String, region: RegionOfInterest?, threshold: Float?,
-                      limits: MediaLimits, analyst: String?, bookmarks: [Bookmark], force: Bool, to folder: URL) throws -> URL {
+    static func write(analyzer: Analyzer, weightsPath: String?, inputPath: String, framing: MouthFraming, faceCascade: String?,
+                      threshold: Float?, margin: Float = 0.1, limits: MediaLimits, analyst: String?, bookmarks: [Bookmark], force: Bool,
+                      to folder: URL) throws -> URL {
         var options = AnalysisOptions()
-        options.region = region
+        options.framing = framing
+        options.faceCascade = faceCascade
+        options.aggregator.margin = margin
         options.limits = limits
         options.keepExplanations = true
         options.aggregator.threshold = threshold ?? analyzer.storedThreshold ?? 0.5
         let analysis = try analyzer.analyze(path: inputPath, options: options)
-        return try write(analysis: analysis, analyzer: analyzer, weightsPath: weightsPath, inputPath: inputPath, region: region,
+        return try write(analysis: analysis, analyzer: analyzer, weightsPath: weightsPath, inputPath: inputPath, region: options.region,
                          analyst: analyst, bookmarks: bookmarks, force: force, to: folder)
     }
 

@@ -1,0 +1,111 @@
+import FaceTracking
+import Foundation
+import Media
+import Testing
+@testable import Forensics
+
+/// Ordinary video through the whole analysis: faces found and tracked, the speaking face chosen,
+/// its mouth cropped frame by frame — and the verdict matches the mouth-centred clip's.
+@Suite("Face framing", .serialized)
+struct FaceFramingTests {
+    static let available = TalkingHeadVideo.isAvailable && (try? HaarCascade.load()) != nil
+    static let root = ShippedWeightsTests.root
+
+    static func folder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("framing-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    func analyzer() throws -> (Analyzer, AnalysisOptions) {
+        let analyzer = try Analyzer(weights: ShippedWeightsTests.weights, version: "test")
+        var options = AnalysisOptions()
+        options.aggregator.threshold = try #require(analyzer.storedThreshold)
+        return (analyzer, options)
+    }
+
+    @Test("a talking head: the speaking face is tracked, its mouth cropped, and the verdict agrees with the mouth-centred clip",
+          .enabled(if: available))
+    func talkingHeadMatchesTheMouthCentredClip() throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let sample = Self.root.appendingPathComponent("Samples/offset.mp4").path
+        let video = try TalkingHeadVideo.make(from: sample, to: folder.appendingPathComponent("head.mp4").path)
+        let (analyzer, options) = try analyzer()
+        let head = try analyzer.analyze(path: video.path, options: options)
+        let centred = try analyzer.analyze(path: sample, options: options)
+        let mouth = try #require(head.mouth)
+        #expect(mouth.mode == .tracked)
+        let followed = mouth.faces.filter(\.followed)
+        print("faces: \(mouth.faces.map { "\($0.id) \($0.typicalBox) score \($0.speakerScore.map { String(format: "%.2f", $0) } ?? "–")" })")
+        #expect(followed.count == 1)
+        // The followed mouth region sits on the pasted mouth and is about its size.
+        let regions = try #require(mouth.regions)
+        var onMouth = 0
+        for (t, centre) in video.mouthCentres.enumerated() {
+            let r = regions.region(at: t)
+            let cx = Double(r.x) + Double(r.width) / 2, cy = Double(r.y) + Double(r.height) / 2
+            if abs(cx - centre.x) < video.pasteSide * 0.2, abs(cy - centre.y) < video.pasteSide * 0.2,
+               (0.7...1.4).contains(Double(r.width) / video.pasteSide) { onMouth += 1 }
+        }
+        print(String(format: "mouth region on the pasted mouth in %d of %d frames; p(head) %.3f, p(centred) %.3f; offset %d vs %d",
+                     onMouth, video.mouthCentres.count, head.manipulationProbability ?? -1, centred.manipulationProbability ?? -1,
+                     head.offset?.offsetFrames ?? 99, centred.offset?.offsetFrames ?? 99))
+        #expect(onMouth >= video.mouthCentres.count * 9 / 10)
+        #expect(head.isFake == centred.isFake)
+        let offset = try #require(head.offset)
+        #expect(abs(offset.offsetFrames - (centred.offset?.offsetFrames ?? 0)) <= 1)
+        #expect(head.provenance.parameters["region"]?.hasPrefix("tracked face") == true)
+    }
+
+    @Test("--face picks another face; a face number that does not exist is refused", .enabled(if: available))
+    func explicitFace() throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let video = try TalkingHeadVideo.make(from: Self.root.appendingPathComponent("Samples/genuine.mp4").path,
+                                              to: folder.appendingPathComponent("head.mp4").path, zoom: 1.6)
+        let (analyzer, base) = try analyzer()
+        let info = try MediaProbe.probe(video.path)
+        let automatic = try MouthLocator.locate(path: video.path, info: info, framing: .automatic)
+        let speaker = try #require(automatic.faces.first { $0.followed })
+        print("faces: \(automatic.faces.map { "\($0.id) \($0.typicalBox) score \($0.speakerScore.map { String(format: "%.2f", $0) } ?? "–")" })")
+        let other = try #require(automatic.faces.first { !$0.followed })
+        let chosen = try MouthLocator.locate(path: video.path, info: info, framing: .face(other.id))
+        #expect(chosen.faces.first { $0.followed }?.id == other.id)
+        #expect(chosen.regions?.region(at: 10) != automatic.regions?.region(at: 10))
+        #expect(speaker.speakerScore ?? -1 > other.speakerScore ?? 1)
+        var options = base
+        options.framing = .face(automatic.faces.count + 3)
+        #expect(throws: ForensicsError.self) { try analyzer.analyze(path: video.path, options: options) }
+    }
+
+    @Test("a large video with no face says so and names the way out", .enabled(if: available))
+    func noFace() throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("wall.mp4").path
+        let writer = try MP4Writer(path: path, video: .init(width: 640, height: 360), audio: .init())
+        for t in 0..<50 { try writer.append(RGBImage(width: 640, height: 360, red: UInt8(100 + t), green: 110, blue: 120)) }
+        try writer.append(audio: (0..<32000).map { Float(sin(Double($0) * 0.05)) * 0.3 })
+        try writer.finish()
+        let (analyzer, options) = try analyzer()
+        do {
+            _ = try analyzer.analyze(path: path, options: options)
+            Issue.record("a faceless 640×360 video was analysed")
+        } catch let ForensicsError.noFaceFound(text) {
+            #expect(text.contains("frames 0–49") && text.contains("--roi"), "\(text)")
+        }
+        // The same video with a region is analysed.
+        var fixed = options
+        fixed.region = RegionOfInterest(x: 200, y: 100, width: 128, height: 128)
+        #expect(try analyzer.analyze(path: path, options: fixed).mouth?.mode == .region)
+    }
+
+    @Test("mouth-centred samples stay whole-frame under automatic framing")
+    func mouthCentredStaysWholeFrame() throws {
+        let (analyzer, options) = try analyzer()
+        let a = try analyzer.analyze(path: Self.root.appendingPathComponent("Samples/genuine.mp4").path, options: options)
+        #expect(a.mouth?.mode == .wholeFrame)
+        #expect(a.provenance.parameters["region"] == "whole frame")
+    }
+}
