@@ -19,6 +19,10 @@ PACKAGES=(
   # recorded speech for the synthetic corpus (aligned in Sources/Synth/Resources/recorded-speech-alignments.json):
   # Allison Smith's English prompts (CC-BY-SA-3.0) and LibriVox sentences; see Docs/licences.md
   asterisk-core-sounds-en-wav pocketsphinx-testdata
+  # face detection in ordinary video: OpenCV's published HAAR cascades (Intel BSD licence), read by our own evaluator
+  opencv-data
+  # face-tracking tests: dlib's example photos with 68-point landmark annotations (Boost licence)
+  libdlib19.1
   # terminal tests drive the workbench as a person would
   tmux
   # tests read the HTTP API's report archives with a real unzip; the API load test uses curl
