@@ -4,9 +4,9 @@
 /// the open track whose last box overlaps it most (intersection over union ≥ `matchOverlap`, or a
 /// centre within a third of the box side at a similar size, for fast motion); unmatched detections
 /// open new tracks. A track that misses more than `maxMissedDetections` rounds in a row ends, and a
-/// scene cut ends every track. ``tracks(frameCount:)`` then smooths each track's boxes (running
-/// median of centre and size over `2·smoothingRadius + 1` detections, so one bad detection cannot
-/// move the crop), interpolates linearly between detections — so a face lost for a few frames is
+/// scene cut ends every track. ``tracks(frameCount:)`` then smooths each track's boxes (a robust
+/// Theil–Sen line through `2·smoothingRadius + 1` detections, so one bad detection cannot move the
+/// crop and steady motion does not lag), interpolates linearly between detections — so a face lost for a few frames is
 /// bridged — and holds the last box until the next detection would have come.
 public struct FaceTracker: Sendable {
     public struct Options: Sendable, Equatable {
@@ -82,7 +82,7 @@ public struct FaceTracker: Sendable {
     public func tracks(frameCount: Int) -> [FaceTrack] {
         let kept = building.filter { $0.detections.count >= options.minimumDetections }
         return kept.enumerated().map { number, track in
-            let smoothed = smooth(track.detections.map(\.box))
+            let smoothed = smooth(track.detections)
             let frames = track.detections.map(\.frame)
             let first = frames[0]
             let last = min(frames[frames.count - 1] + options.detectEvery - 1, max(frameCount - 1, frames[frames.count - 1]))
@@ -112,19 +112,27 @@ public struct FaceTracker: Sendable {
         }
     }
 
-    /// Running median of centre, width and height over the detections.
-    private func smooth(_ boxes: [FaceBox]) -> [FaceBox] {
+    /// Robust local line fit of centre, width and height: for each detection, a Theil–Sen fit over
+    /// its neighbours (±`smoothingRadius` detections) — the slope is the median of pairwise slopes,
+    /// the value the median of the neighbours carried along that slope — so steady motion is kept
+    /// exactly, uneven spacing (gaps) does not bias it, and one bad detection cannot move the crop.
+    private func smooth(_ detections: [(frame: Int, box: FaceBox)]) -> [FaceBox] {
         let r = options.smoothingRadius
-        func median(_ values: ArraySlice<Double>) -> Double {
+        let t = detections.map { Double($0.frame) }
+        let series = [detections.map(\.box.centreX), detections.map(\.box.centreY), detections.map(\.box.width), detections.map(\.box.height)]
+        func median(_ values: [Double]) -> Double {
             let sorted = values.sorted()
             return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
         }
-        let cx = boxes.map(\.centreX), cy = boxes.map(\.centreY), w = boxes.map(\.width), h = boxes.map(\.height)
-        return boxes.indices.map { i in
-            // A symmetric window, shrunk at the ends so the first and last detections stay put.
-            let reach = min(r, i, boxes.count - 1 - i)
-            let range = (i - reach)...(i + reach)
-            return FaceBox(centreX: median(cx[range]), centreY: median(cy[range]), width: median(w[range]), height: median(h[range]))
+        return detections.indices.map { i in
+            let window = max(0, i - r)...min(detections.count - 1, i + r)
+            let fitted = series.map { v -> Double in
+                var slopes: [Double] = []
+                for a in window { for b in window where b > a && t[b] > t[a] { slopes.append((v[b] - v[a]) / (t[b] - t[a])) } }
+                let slope = slopes.isEmpty ? 0 : median(slopes)
+                return median(window.map { v[$0] - slope * (t[$0] - t[i]) })
+            }
+            return FaceBox(centreX: fitted[0], centreY: fitted[1], width: fitted[2], height: fitted[3])
         }
     }
 }

@@ -1,0 +1,74 @@
+import Testing
+@testable import FaceTracking
+
+@Suite struct FaceTrackerTests {
+    @Test func linksDetectionsSmoothsAnOutlierAndBridgesAGap() {
+        var tracker = FaceTracker()
+        // A face moving right 2 px per frame, detected every 5 frames; one detection is off by 30 px;
+        // frames 30 and 35 miss it (occlusion).
+        for frame in stride(from: 0, through: 60, by: 5) {
+            var boxes: [FaceBox] = []
+            if frame != 30 && frame != 35 {
+                let shift = frame == 20 ? 30.0 : 0
+                boxes.append(FaceBox(x: 100 + 2 * Double(frame) + shift, y: 50, width: 80, height: 80))
+            }
+            if frame == 10 { boxes.append(FaceBox(x: 400, y: 300, width: 30, height: 30)) }  // a stray false detection
+            tracker.observe(frame: frame, detections: boxes)
+        }
+        let tracks = tracker.tracks(frameCount: 65)
+        #expect(tracks.count == 1)  // the stray one is dropped (one detection)
+        let track = tracks[0]
+        #expect(track.firstFrame == 0 && track.lastFrame == 64)
+        #expect(track.interpolatedFrames == [26..<40])
+        // The outlier at frame 20 is removed by the running median; positions follow the motion.
+        for frame in [0, 17, 20, 33, 50] {
+            let box = track.box(at: frame)!
+            #expect(abs(box.x - (100 + 2 * Double(frame))) < 1.5, "frame \(frame): \(box)")
+        }
+    }
+
+    @Test func aSceneCutStartsNewTracksAndTwoFacesStaySeparate() {
+        var tracker = FaceTracker()
+        for frame in stride(from: 0, to: 50, by: 5) {
+            let cut = frame == 25
+            let first = frame < 25 ? FaceBox(x: 100, y: 100, width: 60, height: 60) : FaceBox(x: 104, y: 100, width: 60, height: 60)
+            tracker.observe(frame: frame, detections: [first, FaceBox(x: 300, y: 120, width: 50, height: 50)], sceneCut: cut)
+        }
+        let tracks = tracker.tracks(frameCount: 50)
+        #expect(tracks.count == 4)
+        #expect(tracks.allSatisfy { $0.frames == 0...24 || $0.frames == 25...49 })
+    }
+
+    @Test func intersectionOverUnion() {
+        let a = FaceBox(x: 0, y: 0, width: 10, height: 10)
+        #expect(a.intersectionOverUnion(a) == 1)
+        #expect(abs(a.intersectionOverUnion(FaceBox(x: 5, y: 0, width: 10, height: 10)) - 50.0 / 150) < 1e-12)
+        #expect(a.intersectionOverUnion(FaceBox(x: 20, y: 20, width: 5, height: 5)) == 0)
+    }
+
+    @Test func groupingMergesNeighboursAndDropsLoneWindows() {
+        var raw = (0..<5).map { FaceBox(x: 100 + Double($0), y: 100, width: 50, height: 50) }
+        raw.append(FaceBox(x: 400, y: 10, width: 40, height: 40))
+        let faces = DetectionGrouping.group(raw, minNeighbours: 3)
+        #expect(faces.count == 1 && faces[0].neighbours == 5 && abs(faces[0].box.x - 102) < 1e-9)
+    }
+
+    @Test func resizingAndThumbnailsAgreeWithAPlainLoop() {
+        let image = GrayImage(width: 7, height: 5, pixels: (0..<35).map { UInt8($0 * 7) })
+        let resized = image.resized(width: 3, height: 2)
+        // Plain bilinear with centres aligned.
+        for y in 0..<2 {
+            for x in 0..<3 {
+                let fx = min(max((Double(x) + 0.5) * 7 / 3 - 0.5, 0), 6), fy = min(max((Double(y) + 0.5) * 5 / 2 - 0.5, 0), 4)
+                let x0 = Int(fx), y0 = Int(fy), x1 = min(x0 + 1, 6), y1 = min(y0 + 1, 4)
+                let ax = fx - Double(x0), ay = fy - Double(y0)
+                let v = (1 - ay) * ((1 - ax) * Double(image[x0, y0]) + ax * Double(image[x1, y0])) + ay * ((1 - ax) * Double(image[x0, y1]) + ax * Double(image[x1, y1]))
+                #expect(abs(Double(resized[x, y]) - v) <= 1, "(\(x), \(y))")
+            }
+        }
+        let thumb = GrayImage(width: 4, height: 2, pixels: [0, 10, 20, 30, 40, 50, 60, 70]).thumbnail(width: 2, height: 1)
+        #expect(thumb.pixels == [25, 45])
+        let integral = IntegralImage(image)
+        #expect(integral.sum(x: 2, y: 1, width: 3, height: 2) == Int64([9, 10, 11, 16, 17, 18].map { $0 * 7 }.reduce(0, +)))
+    }
+}
