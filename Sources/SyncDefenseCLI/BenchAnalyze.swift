@@ -11,10 +11,14 @@ struct BenchAnalyze: AsyncParsableCommand {
         commandName: "analyze",
         abstract: "Time the whole analysis (decode, crops, log-mel, model, offset search) of clips.",
         discussion: """
-        Without files: Samples/genuine.mp4 (3 s) and a 60 s clip made from it with the ffmpeg CLI \
-        (-stream_loop, stream copy). Prints, per clip, the best of --repeats runs: clip_seconds, \
+        Without files: Samples/genuine.mp4 (3 s), a 60 s clip made from it with the ffmpeg CLI \
+        (-stream_loop, stream copy), and — where Debian's libdlib19.1 example photos are installed — \
+        a 60 s 1280×720 talking head (that clip pasted over the lips of a photographed face, \
+        ffmpeg CLI overlay). Prints, per clip, the best of --repeats runs: clip_seconds, \
         analysis_seconds, realtime_factor (clip / analysis) and ffmpeg_decode_seconds (the reference: \
-        `ffmpeg -i FILE -f null -` on the same file).
+        `ffmpeg -i FILE -f null -` on the same file). For clips where faces were tracked, also \
+        fixed_region_seconds (the same analysis with the tracked median mouth region given as --roi) \
+        and tracking_overhead = analysis / fixed_region − 1.
         """
     )
 
@@ -40,9 +44,13 @@ struct BenchAnalyze: AsyncParsableCommand {
         var realtimeFactor: Double
         var ffmpegDecodeSeconds: Double?
         var analysisOverDecode: Double?
+        var framing: String
+        var fixedRegionSeconds: Double?
+        var trackingOverhead: Double?
         enum CodingKeys: String, CodingKey {
             case file, clipSeconds = "clip_seconds", analysisSeconds = "analysis_seconds", realtimeFactor = "realtime_factor"
             case ffmpegDecodeSeconds = "ffmpeg_decode_seconds", analysisOverDecode = "analysis_over_decode"
+            case framing, fixedRegionSeconds = "fixed_region_seconds", trackingOverhead = "tracking_overhead"
         }
     }
 
@@ -59,18 +67,32 @@ struct BenchAnalyze: AsyncParsableCommand {
             if try Self.ffmpeg(["-stream_loop", "19", "-i", sample, "-c", "copy", long]) { clips.append(long) } else {
                 printError("ffmpeg CLI not found: timing the 3 s clip only")
             }
+            let head = folder.appendingPathComponent("talking-head-720p.mp4").path
+            if FileManager.default.fileExists(atPath: Self.photo), clips.count == 2, try Self.talkingHead(from: long, to: head) {
+                clips.append(head)
+            }
         }
         let analyzer = try AnalyzerFactory.make(weights: weights).analyzer
         var rows: [Row] = []
         for file in clips {
-            _ = try analyzer.analyze(path: file) // warm-up: page cache, buffer pools
-            var best = Double.infinity
-            var frames = 0
-            for _ in 0..<max(1, repeats) {
-                let started = DispatchTime.now()
-                let analysis = try analyzer.analyze(path: file)
-                best = min(best, Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9)
-                frames = analysis.clip.frames
+            let first = try analyzer.analyze(path: file) // warm-up: page cache, buffer pools
+            func time(_ options: AnalysisOptions) throws -> (Double, Int) {
+                var best = Double.infinity
+                var frames = 0
+                for _ in 0..<max(1, repeats) {
+                    let started = DispatchTime.now()
+                    let analysis = try analyzer.analyze(path: file, options: options)
+                    best = min(best, Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9)
+                    frames = analysis.clip.frames
+                }
+                return (best, frames)
+            }
+            let (best, frames) = try time(AnalysisOptions())
+            var fixed: Double?
+            if first.mouth?.mode == .tracked, let region = first.mouth?.typicalRegion {
+                var options = AnalysisOptions()
+                options.region = region
+                fixed = try time(options).0
             }
             var decode = Double.infinity
             for _ in 0..<max(1, repeats) {
@@ -80,15 +102,20 @@ struct BenchAnalyze: AsyncParsableCommand {
             }
             let seconds = Double(frames) / 25
             rows.append(Row(file: file, clipSeconds: seconds, analysisSeconds: best, realtimeFactor: seconds / best,
-                            ffmpegDecodeSeconds: decode.isFinite ? decode : nil, analysisOverDecode: decode.isFinite ? best / decode : nil))
+                            ffmpegDecodeSeconds: decode.isFinite ? decode : nil, analysisOverDecode: decode.isFinite ? best / decode : nil,
+                            framing: first.mouth?.mode.rawValue ?? "whole_frame", fixedRegionSeconds: fixed,
+                            trackingOverhead: fixed.map { best / $0 - 1 }))
         }
         if json { try JSONOutput.print(rows); return }
-        print("clip                 seconds  analysis s  × real time  ffmpeg decode s  analysis / decode")
+        print("clip                    seconds  analysis s  × real time  ffmpeg decode s  analysis / decode  framing      with --roi s  tracking overhead")
         for r in rows {
-            print(URL(fileURLWithPath: r.file).lastPathComponent.padding(toLength: 20, withPad: " ", startingAt: 0)
-                  + String(format: " %7.2f  %10.3f  %11.1f  %15@  %17@", r.clipSeconds, r.analysisSeconds, r.realtimeFactor,
+            print(URL(fileURLWithPath: r.file).lastPathComponent.padding(toLength: 23, withPad: " ", startingAt: 0)
+                  + String(format: " %7.2f  %10.3f  %11.1f  %15@  %17@  %@  %12@  %17@", r.clipSeconds, r.analysisSeconds, r.realtimeFactor,
                            r.ffmpegDecodeSeconds.map { String(format: "%.3f", $0) } ?? "—",
-                           r.analysisOverDecode.map { String(format: "%.1f", $0) } ?? "—"))
+                           r.analysisOverDecode.map { String(format: "%.1f", $0) } ?? "—",
+                           r.framing.padding(toLength: 11, withPad: " ", startingAt: 0),
+                           r.fixedRegionSeconds.map { String(format: "%.3f", $0) } ?? "—",
+                           r.trackingOverhead.map { String(format: "%+.0f %%", $0 * 100) } ?? "—"))
         }
     }
 
@@ -104,6 +131,19 @@ struct BenchAnalyze: AsyncParsableCommand {
             throw ValidationError("no clip given and Samples/genuine.mp4 not found; pass files to time")
         }
         return found
+    }
+
+    /// dlib's example photo with six faces (Debian libdlib19.1).
+    static let photo = "/usr/share/doc/libdlib19.1/examples/faces/2008_002470.jpg"
+
+    /// A 1280×720 talking head: the photo scaled 2.56× and cropped, `clip` (a mouth-centred clip)
+    /// scaled to 88 px and laid over the first face's lips. The lips' centre (299.6, 217.8) and
+    /// corner-to-corner width (19.0 px) are dlib's landmark annotation of that face; 88 px ≈
+    /// 19.0 × 2.56 / 0.56, the corpus's mouth-to-crop ratio.
+    static func talkingHead(from clip: String, to path: String) throws -> Bool {
+        try ffmpeg(["-loop", "1", "-framerate", "25", "-i", photo, "-i", clip, "-filter_complex",
+                    "[0:v]scale=1280:850,crop=1280:720:0:130,format=yuv420p[bg];[1:v]scale=88:88[m];[bg][m]overlay=723:384:shortest=1[v]",
+                    "-map", "[v]", "-map", "1:a", "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-c:a", "aac", "-shortest", path])
     }
 
     /// Runs the ffmpeg CLI quietly; false when it is missing or fails.
