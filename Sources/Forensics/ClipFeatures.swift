@@ -44,10 +44,12 @@ public struct ClipFeatures: Sendable, Equatable {
     /// - Parameters:
     ///   - cropHeight, cropWidth: the model's crop size; the region (or the whole frame) is resized to it.
     ///   - region: the mouth region in displayed coordinates; nil = the whole frame (mouth-centred clips).
+    ///   - regionTrack: a mouth region per frame (a tracked face, `Analysis.mouth.regions`); replaces `region`.
     /// - Throws: `MediaError` for unreadable input (no video, no audio, limits), `LogMelError`.
     public static func load(path: String, cropHeight: Int, cropWidth: Int, region: RegionOfInterest? = nil,
-                            range: TimeRange = .whole, limits: MediaLimits = MediaLimits()) throws -> ClipFeatures {
-        let options = VideoReadOptions(range: range, region: region,
+                            regionTrack: RegionTrack? = nil, range: TimeRange = .whole,
+                            limits: MediaLimits = MediaLimits()) throws -> ClipFeatures {
+        let options = VideoReadOptions(range: range, region: region, regionTrack: regionTrack,
                                        outputSize: .init(width: cropWidth, height: cropHeight), limits: limits)
         let clip = try Clip.load(path: path, options: options)
         return try make(clip: clip, cropHeight: cropHeight, cropWidth: cropWidth)

@@ -1,3 +1,4 @@
+import Forensics
 import Foundation
 
 /// The mouth crop of the cursor's frame, two pixels per cell with `▀` (foreground = upper pixel,
@@ -14,7 +15,9 @@ enum MouthView {
 
     static func draw(_ canvas: inout Canvas, frame: PanelFrame, state: WorkbenchState) {
         let glyphs = state.display.glyphs
-        frame.drawTitle("mouth f\(state.cursor)", into: &canvas, glyphs: glyphs)
+        let tracked = state.analysis?.mouth.flatMap { $0.mode == .tracked ? $0 : nil }
+        let followed = tracked?.faces.filter(\.followed).map { String($0.id) }.joined(separator: ",")
+        frame.drawTitle("mouth f\(state.cursor)" + (followed.map { " · face \($0)" } ?? ""), into: &canvas, glyphs: glyphs)
         let artifactValue = state.analysis?.timelines.artifact.flatMap { state.cursor < $0.count ? $0[state.cursor] : nil }
         let overlayText = "o:" + (state.showsArtifactOverlay ? "on" : "off")
         frame.drawFooter((artifactValue.map { String(format: "artifact %.2f ", $0) } ?? "") + overlayText, into: &canvas, glyphs: glyphs)
@@ -22,7 +25,16 @@ enum MouthView {
             frame.drawNote("decoding" + String(glyphs.ellipsis), into: &canvas, glyphs: glyphs)
             return
         }
-        let content = frame.content
+        var content = frame.content
+        if let tracked {
+            // The whole frame in miniature below the crop, with the faces and the mouth region.
+            let mapRows = FrameMapView.rows(forWidth: content.width, frameWidth: tracked.frameWidth, frameHeight: tracked.frameHeight)
+            if content.height - mapRows >= 6 {
+                let map = Rect(x: content.x, y: content.maxY - mapRows, width: content.width, height: mapRows)
+                FrameMapView.draw(&canvas, in: map, location: tracked, frame: state.cursor, glyphs: glyphs)
+                content = Rect(x: content.x, y: content.y, width: content.width, height: content.height - mapRows - 1)
+            }
+        }
         let halfBlocks = glyphs.hasHalfBlocks && state.display.colors != .none
         // Pixel grid drawn: `side` × `side` (square), two pixel rows per cell with half blocks.
         // Without half blocks a cell is one pixel across and two down (cells are about twice as tall as wide).
@@ -68,6 +80,41 @@ enum MouthView {
                 }
                 canvas.set(x: x0 + cx, y: content.y + cy, cell)
             }
+        }
+    }
+}
+
+/// The displayed frame in miniature (a cell ≈ two pixels tall per pixel wide on screen, so rows are
+/// halved): the frame's outline, every tracked face's usual box, and the mouth region the analysis
+/// cropped at the cursor's frame — so an analyst sees which face and where the crop came from.
+enum FrameMapView {
+    static func rows(forWidth width: Int, frameWidth: Int, frameHeight: Int) -> Int {
+        max(3, Int((Double(width) * Double(frameHeight) / Double(max(1, frameWidth)) / 2).rounded()))
+    }
+
+    static func draw(_ canvas: inout Canvas, in area: Rect, location: MouthLocation, frame: Int, glyphs: GlyphSet) {
+        guard area.width >= 4, area.height >= 3, location.frameWidth > 0, location.frameHeight > 0 else { return }
+        let sx = Double(area.width) / Double(location.frameWidth), sy = Double(area.height) / Double(location.frameHeight)
+        func cells(_ x: Int, _ y: Int, _ w: Int, _ h: Int) -> (Int, Int, Int, Int) {
+            let x0 = area.x + min(area.width - 1, Int(Double(x) * sx)), y0 = area.y + min(area.height - 1, Int(Double(y) * sy))
+            let x1 = area.x + min(area.width - 1, max(Int(Double(x) * sx), Int(Double(x + w) * sx) - 1))
+            let y1 = area.y + min(area.height - 1, max(Int(Double(y) * sy), Int(Double(y + h) * sy) - 1))
+            return (x0, y0, x1, y1)
+        }
+        for y in area.y..<area.maxY {
+            for x in area.x..<area.maxX { canvas.set(x: x, y: y, Cell(glyphs.silence, .role(.border, .dim))) }
+        }
+        for face in location.faces where face.typicalBox.count == 4 && (face.firstFrame...face.lastFrame).contains(frame) {
+            let (x0, y0, x1, y1) = cells(face.typicalBox[0], face.typicalBox[1], face.typicalBox[2], face.typicalBox[3])
+            let style: Style = face.followed ? .role(.accent, .bold) : .role(.muted)
+            for x in x0...x1 { canvas.set(x: x, y: y0, Cell(glyphs.horizontal, style)); canvas.set(x: x, y: y1, Cell(glyphs.horizontal, style)) }
+            for y in y0...y1 { canvas.set(x: x0, y: y, Cell(glyphs.vertical, style)); canvas.set(x: x1, y: y, Cell(glyphs.vertical, style)) }
+            let label = String(face.id)
+            canvas.write(label, x: x0, y: y0, style: style)
+        }
+        if let region = location.regions?.region(at: frame) {
+            let (x0, y0, x1, y1) = cells(region.x, region.y, region.width, region.height)
+            for y in y0...y1 { for x in x0...x1 { canvas.set(x: x, y: y, Cell(glyphs.full, .role(.cursor))) } }
         }
     }
 }

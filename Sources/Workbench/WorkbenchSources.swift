@@ -27,20 +27,29 @@ public struct WorkbenchSources: Sendable {
     public static func live(path: String, prepare: @escaping @Sendable () throws -> (Analyzer, AnalysisOptions),
                             exportReport: ReportExport? = nil) -> WorkbenchSources {
         let prepared = Prepared(prepare)
+        let mouth = KnownMouth()
         return WorkbenchSources(
             analyze: { progress in
                 let (analyzer, given) = try prepared.get()
                 var options = given
                 options.keepExplanations = true
-                return try analyzer.analyze(path: path, options: options, progress: progress)
+                let analysis = try analyzer.analyze(path: path, options: options, progress: progress)
+                if let location = analysis.mouth { mouth.set(location) }
+                return analysis
             },
             loadMedia: { frames in
                 let (analyzer, options) = try prepared.get()
                 let configuration = analyzer.model.configuration
                 let range = TimeRange(startSeconds: Double(frames.lowerBound) / Double(TimeConventions.videoFPS),
                                       durationSeconds: Double(frames.count) / Double(TimeConventions.videoFPS))
+                // The crops the analysis saw: its mouth regions (tracked faces move), located here
+                // only when media is wanted before the analysis has finished.
+                let location = try mouth.get(orLocate: {
+                    try MouthLocator.locate(path: path, info: MediaProbe.probe(path, limits: options.limits), framing: options.framing,
+                                            cascadePath: options.faceCascade, tracking: options.tracking, limits: options.limits)
+                })
                 let features = try ClipFeatures.load(path: path, cropHeight: configuration.cropHeight, cropWidth: configuration.cropWidth,
-                                                     region: options.region, range: range, limits: options.limits)
+                                                     regionTrack: location.regions, range: range, limits: options.limits)
                 // Frames are numbered as the analysis numbers them: from the range asked for.
                 var media = WindowMedia(features: features)
                 media.frames = frames.lowerBound..<(frames.lowerBound + min(frames.count, features.frameCount))
@@ -54,6 +63,23 @@ public struct WorkbenchSources: Sendable {
     public static func estimatedFrames(path: String, limits: MediaLimits = MediaLimits()) throws -> Int {
         let info = try MediaProbe.probe(path, limits: limits)
         return max(1, Int(((info.durationSeconds ?? 0) * Double(TimeConventions.videoFPS)).rounded()))
+    }
+}
+
+/// Where the mouth is in each frame, once the analysis (or the first media load) has found it.
+private final class KnownMouth: @unchecked Sendable {
+    private let lock = NSLock()
+    private var location: MouthLocation?
+
+    func set(_ value: MouthLocation) { lock.withLock { location = value } }
+
+    func get(orLocate locate: () throws -> MouthLocation) throws -> MouthLocation {
+        try lock.withLock {
+            if let location { return location }
+            let found = try locate()
+            location = found
+            return found
+        }
     }
 }
 
