@@ -75,6 +75,12 @@ struct CascadeXML {
             var text: [UInt8] = []
             while true {
                 guard position < bytes.count else { throw fail("unterminated <\(name)>") }
+                let byte = bytes[position]
+                if byte != UInt8(ascii: "<") {
+                    text.append(byte)
+                    position += 1
+                    continue
+                }
                 if starts(with: "<!--") { try skip(past: "-->"); continue }
                 if starts(with: "</") {
                     position += 2
@@ -112,14 +118,18 @@ struct CascadeXML {
         }
 
         func starts(with literal: String) -> Bool {
-            let l = Array(literal.utf8)
-            return position + l.count <= bytes.count && Array(bytes[position..<(position + l.count)]) == l
+            var p = position
+            for b in literal.utf8 {
+                guard p < bytes.count, bytes[p] == b else { return false }
+                p += 1
+            }
+            return true
         }
 
         mutating func skip(past literal: String) throws {
             let l = Array(literal.utf8)
             while position + l.count <= bytes.count {
-                if Array(bytes[position..<(position + l.count)]) == l { position += l.count; return }
+                if starts(with: literal) { position += l.count; return }
                 position += 1
             }
             throw fail("unterminated '\(String(decoding: l, as: UTF8.self))' section")

@@ -47,7 +47,7 @@ public struct FaceDetector: Sendable {
             // Finer levels (large images) are stepped by 2 pixels, coarser ones by 1, as OpenCV does.
             let step = factor > 2 ? 1 : 2
             let f = factor
-            compiled.scan(integral, step: step) { x, y in
+            for (x, y) in compiled.scan(integral, step: step) {
                 hits.append(FaceBox(x: Double(x) * f, y: Double(y) * f, width: Double(ww) * f, height: Double(wh) * f))
             }
             factor *= options.scaleFactor
@@ -64,55 +64,74 @@ public struct FaceDetector: Sendable {
 }
 
 /// The cascade flattened for scanning: feature rectangles become offsets into an integral image
-/// of a given stride, nodes and leaves sit in contiguous arrays.
+/// of a given stride; stages, nodes and leaves sit in contiguous structure-of-arrays storage so the
+/// per-window loop touches only raw buffers.
 private final class CompiledCascade: Sendable {
-    struct Rect { var x, y, w, h: Int32; var weight: Float }
     let windowWidth: Int, windowHeight: Int
-    /// Per feature: up to 3 rects (unused ones have weight 0).
-    let rects: [Rect]
-    /// Stage: (first classifier, classifier count, threshold).
-    let stages: [(Int, Int, Float)]
-    /// Classifier: (first node, first leaf).
-    let classifiers: [(Int, Int)]
-    let nodes: [HaarCascade.Node]
+    /// Per feature, 3 rects: `(x, y, w, h)` and weight (unused rects have weight 0).
+    let rectGeometry: [Int32]
+    let rectWeights: [Float]
+    let stageFirst: [Int32], stageCount: [Int32], stageThreshold: [Float]
+    /// Per classifier: first node and first leaf.
+    let classifierNode: [Int32], classifierLeaf: [Int32]
+    let nodeLeft: [Int32], nodeRight: [Int32], nodeFeature: [Int32], nodeThreshold: [Float]
     let leaves: [Float]
 
     init(_ cascade: HaarCascade) {
         windowWidth = cascade.windowWidth
         windowHeight = cascade.windowHeight
-        var rects: [Rect] = []
+        var geometry: [Int32] = [], weights: [Float] = []
         for feature in cascade.features {
             for k in 0..<3 {
                 if k < feature.rects.count {
                     let r = feature.rects[k]
-                    rects.append(Rect(x: Int32(r.x), y: Int32(r.y), w: Int32(r.width), h: Int32(r.height), weight: r.weight))
+                    geometry += [Int32(r.x), Int32(r.y), Int32(r.width), Int32(r.height)]
+                    weights.append(r.weight)
                 } else {
-                    rects.append(Rect(x: 0, y: 0, w: 0, h: 0, weight: 0))
+                    geometry += [0, 0, 0, 0]
+                    weights.append(0)
                 }
             }
         }
-        self.rects = rects
-        var stages: [(Int, Int, Float)] = [], classifiers: [(Int, Int)] = []
-        var nodes: [HaarCascade.Node] = [], leaves: [Float] = []
+        rectGeometry = geometry
+        rectWeights = weights
+        var stageFirst: [Int32] = [], stageCount: [Int32] = [], stageThreshold: [Float] = []
+        var classifierNode: [Int32] = [], classifierLeaf: [Int32] = []
+        var left: [Int32] = [], right: [Int32] = [], feature: [Int32] = [], threshold: [Float] = [], leaves: [Float] = []
         for stage in cascade.stages {
-            stages.append((classifiers.count, stage.classifiers.count, stage.threshold))
+            stageFirst.append(Int32(classifierNode.count))
+            stageCount.append(Int32(stage.classifiers.count))
+            stageThreshold.append(stage.threshold)
             for weak in stage.classifiers {
-                classifiers.append((nodes.count, leaves.count))
-                nodes += weak.nodes
+                classifierNode.append(Int32(left.count))
+                classifierLeaf.append(Int32(leaves.count))
+                for node in weak.nodes {
+                    left.append(Int32(node.left))
+                    right.append(Int32(node.right))
+                    feature.append(Int32(node.feature))
+                    threshold.append(node.threshold)
+                }
                 leaves += weak.leaves
             }
         }
-        self.stages = stages
-        self.classifiers = classifiers
-        self.nodes = nodes
+        self.stageFirst = stageFirst
+        self.stageCount = stageCount
+        self.stageThreshold = stageThreshold
+        self.classifierNode = classifierNode
+        self.classifierLeaf = classifierLeaf
+        nodeLeft = left
+        nodeRight = right
+        nodeFeature = feature
+        nodeThreshold = threshold
         self.leaves = leaves
     }
 
     /// Four corner offsets per rect for integral images of row stride `stride`.
     private func offsets(stride: Int) -> [Int] {
-        var offsets = [Int](repeating: 0, count: rects.count * 4)
-        for (i, r) in rects.enumerated() {
-            let x = Int(r.x), y = Int(r.y), w = Int(r.w), h = Int(r.h)
+        let count = rectWeights.count
+        var offsets = [Int](repeating: 0, count: count * 4)
+        for i in 0..<count {
+            let x = Int(rectGeometry[4 * i]), y = Int(rectGeometry[4 * i + 1]), w = Int(rectGeometry[4 * i + 2]), h = Int(rectGeometry[4 * i + 3])
             offsets[4 * i] = y * stride + x
             offsets[4 * i + 1] = y * stride + x + w
             offsets[4 * i + 2] = (y + h) * stride + x
@@ -121,66 +140,82 @@ private final class CompiledCascade: Sendable {
         return offsets
     }
 
-    /// Calls `hit(x, y)` for every window position (level pixels) that passes all stages.
-    func scan(_ integral: IntegralImage, step: Int, hit: (Int, Int) -> Void) {
+    /// The window positions (level pixels) that pass all stages.
+    func scan(_ integral: IntegralImage, step: Int) -> [(Int, Int)] {
         let stride = integral.stride
         let ofs = offsets(stride: stride)
         let ww = windowWidth, wh = windowHeight
         // The variance window: the detection window inset by one pixel.
-        let nx = 1, ny = 1, nw = ww - 2, nh = wh - 2
-        let n0 = ny * stride + nx, n1 = ny * stride + nx + nw, n2 = (ny + nh) * stride + nx, n3 = (ny + nh) * stride + nx + nw
+        let nw = ww - 2, nh = wh - 2
+        let n0 = stride + 1, n1 = stride + 1 + nw, n2 = (1 + nh) * stride + 1, n3 = (1 + nh) * stride + 1 + nw
         let area = Double(nw * nh)
+        let stageTotal = stageFirst.count
+        var found: [(Int, Int)] = []
+        let rows = integral.height - wh, columns = integral.width - ww
+        guard rows >= 0, columns >= 0 else { return [] }
         integral.sums.withUnsafeBufferPointer { sums in
-            integral.squares.withUnsafeBufferPointer { squares in
-                ofs.withUnsafeBufferPointer { ofs in
-                    rects.withUnsafeBufferPointer { rects in
-                        nodes.withUnsafeBufferPointer { nodes in
-                            leaves.withUnsafeBufferPointer { leaves in
-                                classifiers.withUnsafeBufferPointer { classifiers in
-                                    for y in Swift.stride(from: 0, through: integral.height - wh, by: step) {
-                                        for x in Swift.stride(from: 0, through: integral.width - ww, by: step) {
-                                            let base = y * stride + x
-                                            let s = sums[base + n0] - sums[base + n1] - sums[base + n2] + sums[base + n3]
-                                            let q = squares[base + n0] - squares[base + n1] - squares[base + n2] + squares[base + n3]
-                                            var nf = area * q - Double(s) * Double(s)
-                                            nf = nf > 0 ? nf.squareRoot() : 1
-                                            let inverse = Float(1 / nf)
-                                            func feature(_ f: Int) -> Float {
-                                                var value: Float = 0
-                                                for k in 0..<3 {
-                                                    let r = 3 * f + k
-                                                    let weight = rects[r].weight
-                                                    if weight == 0 { continue }
-                                                    let o = 4 * r
-                                                    let sum = sums[base + ofs[o]] - sums[base + ofs[o + 1]] - sums[base + ofs[o + 2]] + sums[base + ofs[o + 3]]
-                                                    value += weight * Float(sum)
-                                                }
-                                                return value * inverse
-                                            }
-                                            var passed = true
-                                            for (first, count, threshold) in stages {
-                                                var total: Float = 0
-                                                for c in first..<(first + count) {
-                                                    let (nodeStart, leafStart) = classifiers[c]
-                                                    var index = 0
-                                                    while true {
-                                                        let node = nodes[nodeStart + index]
-                                                        let next = feature(node.feature) < node.threshold ? node.left : node.right
-                                                        if next <= 0 { total += leaves[leafStart - next]; break }
-                                                        index = next
-                                                    }
-                                                }
-                                                if total < threshold { passed = false; break }
-                                            }
-                                            if passed { hit(x, y) }
-                                        }
+        integral.squares.withUnsafeBufferPointer { squares in
+        ofs.withUnsafeBufferPointer { ofs in
+        rectWeights.withUnsafeBufferPointer { weights in
+        stageFirst.withUnsafeBufferPointer { stageFirst in
+        stageCount.withUnsafeBufferPointer { stageCount in
+        stageThreshold.withUnsafeBufferPointer { stageThreshold in
+        classifierNode.withUnsafeBufferPointer { classifierNode in
+        classifierLeaf.withUnsafeBufferPointer { classifierLeaf in
+        nodeLeft.withUnsafeBufferPointer { nodeLeft in
+        nodeRight.withUnsafeBufferPointer { nodeRight in
+        nodeFeature.withUnsafeBufferPointer { nodeFeature in
+        nodeThreshold.withUnsafeBufferPointer { nodeThreshold in
+        leaves.withUnsafeBufferPointer { leaves in
+            var y = 0
+            while y <= rows {
+                var x = 0
+                while x <= columns {
+                    let base = y * stride + x
+                    let s = sums[base + n0] &- sums[base + n1] &- sums[base + n2] &+ sums[base + n3]
+                    let q = squares[base + n0] - squares[base + n1] - squares[base + n2] + squares[base + n3]
+                    var nf = area * q - Double(s) * Double(s)
+                    nf = nf > 0 ? nf.squareRoot() : 1
+                    let inverse = Float(1 / nf)
+                    var passed = true
+                    var stage = 0
+                    while stage < stageTotal {
+                        var total: Float = 0
+                        let first = Int(stageFirst[stage]), last = first + Int(stageCount[stage])
+                        var c = first
+                        while c < last {
+                            let nodeStart = Int(classifierNode[c])
+                            var index = 0
+                            while true {
+                                let node = nodeStart + index
+                                let f = Int(nodeFeature[node])
+                                var value: Float = 0
+                                var r = 3 * f
+                                let end = r + 3
+                                while r < end {
+                                    let weight = weights[r]
+                                    if weight != 0 {
+                                        let o = 4 * r
+                                        let rectSum = sums[base + ofs[o]] &- sums[base + ofs[o + 1]] &- sums[base + ofs[o + 2]] &+ sums[base + ofs[o + 3]]
+                                        value += weight * Float(rectSum)
                                     }
+                                    r += 1
                                 }
+                                let next = Int(value * inverse < nodeThreshold[node] ? nodeLeft[node] : nodeRight[node])
+                                if next <= 0 { total += leaves[Int(classifierLeaf[c]) - next]; break }
+                                index = next
                             }
+                            c += 1
                         }
+                        if total < stageThreshold[stage] { passed = false; break }
+                        stage += 1
                     }
+                    if passed { found.append((x, y)) }
+                    x += step
                 }
+                y += step
             }
-        }
+        }}}}}}}}}}}}}}
+        return found
     }
 }

@@ -30,8 +30,11 @@ public enum FaceTrackingPass {
     public struct Options: Sendable, Equatable {
         /// Frames between detections (5 = five per second).
         public var detectEvery = 5
-        /// Frames wider than this are shrunk to it for detection (faces ≥ 24 px at that size are found).
+        /// Frames wider than this are shrunk to it for detection.
         public var detectionWidth = 480
+        /// Smallest face searched, pixels at the detection size (the cascade's 24: 24 of 480 ≈
+        /// 64 px of a 1280-wide frame).
+        public var minimumFace = 24
         /// Mean absolute difference (0…255) between consecutive frames' 16×9 thumbnails that counts
         /// as a scene cut.
         public var sceneCutDifference = 30.0
@@ -53,6 +56,12 @@ public enum FaceTrackingPass {
         let scale = max(1, Double(displayWidth) / Double(options.detectionWidth))
         let width = max(1, Int((Double(displayWidth) / scale).rounded())), height = max(1, Int((Double(displayHeight) / scale).rounded()))
         let reader = try VideoReader(path: path, options: VideoReadOptions(outputSize: .init(width: width, height: height), limits: limits))
+        var detector = detector
+        if detector.options.minimumSide < options.minimumFace {
+            var detectorOptions = detector.options
+            detectorOptions.minimumSide = options.minimumFace
+            detector = FaceDetector(cascade: detector.cascade, options: detectorOptions)
+        }
         var trackerOptions = options.tracker
         trackerOptions.detectEvery = options.detectEvery
         var tracker = FaceTracker(options: trackerOptions)
@@ -75,7 +84,7 @@ public enum FaceTrackingPass {
             previousThumbnail = thumbnail
             if cut { cuts.append(frame.index) }
             if cut || lastSearch == nil || frame.index - lastSearch! >= options.detectEvery {
-                let faces = detector.detect(gray).map { $0.box }
+                let faces = detector.detect(gray).map(\.box)
                 tracker.observe(frame: frame.index, detections: faces, sceneCut: cut)
                 lastSearch = frame.index
                 searched += 1

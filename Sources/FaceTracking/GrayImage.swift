@@ -75,13 +75,16 @@ public struct GrayImage: Sendable, Equatable {
         precondition(newWidth > 0 && newHeight > 0, "thumbnail size must be positive")
         var out = [UInt8](repeating: 0, count: newWidth * newHeight)
         guard width > 0, height > 0 else { return GrayImage(width: newWidth, height: newHeight, pixels: out) }
-        for ty in 0..<newHeight {
-            let y0 = ty * height / newHeight, y1 = max(y0 + 1, (ty + 1) * height / newHeight)
-            for tx in 0..<newWidth {
-                let x0 = tx * width / newWidth, x1 = max(x0 + 1, (tx + 1) * width / newWidth)
-                var sum = 0
-                for y in y0..<min(y1, height) { for x in x0..<min(x1, width) { sum += Int(pixels[y * width + x]) } }
-                out[ty * newWidth + tx] = UInt8(sum / max(1, (min(y1, height) - y0) * (min(x1, width) - x0)))
+        let w = width, h = height
+        pixels.withUnsafeBufferPointer { source in
+            for ty in 0..<newHeight {
+                let y0 = ty * h / newHeight, y1 = min(h, max(y0 + 1, (ty + 1) * h / newHeight))
+                for tx in 0..<newWidth {
+                    let x0 = tx * w / newWidth, x1 = min(w, max(x0 + 1, (tx + 1) * w / newWidth))
+                    var sum = 0
+                    for y in y0..<y1 { for x in x0..<x1 { sum += Int(source[y * w + x]) } }
+                    out[ty * newWidth + tx] = UInt8(sum / max(1, (y1 - y0) * (x1 - x0)))
+                }
             }
         }
         return GrayImage(width: newWidth, height: newHeight, pixels: out)

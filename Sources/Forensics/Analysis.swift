@@ -53,6 +53,8 @@ public struct Analysis: Sendable, Hashable, Codable {
         public var preset: String?
         public var parameters: [String: String]
         public var wallTimeSeconds: Double?
+        /// Of the wall time, the face-tracking pass (nil when no tracking ran).
+        public var trackingSeconds: Double?
 
         public init(inputSHA256: String? = nil, weightsSHA256: String? = nil, version: String = "unknown",
                     preset: String? = nil, parameters: [String: String] = [:], wallTimeSeconds: Double? = nil) {
@@ -66,7 +68,7 @@ public struct Analysis: Sendable, Hashable, Codable {
 
         enum CodingKeys: String, CodingKey {
             case inputSHA256 = "input_sha256", weightsSHA256 = "weights_sha256", version, preset, parameters
-            case wallTimeSeconds = "wall_time_s"
+            case wallTimeSeconds = "wall_time_s", trackingSeconds = "tracking_wall_time_s"
         }
     }
 

@@ -207,6 +207,7 @@ public final class Analyzer: @unchecked Sendable {
                          "margin": String(options.aggregator.margin), "top_k": String(options.aggregator.topK),
                          "region": Self.describe(mouthLocation), "max_shift": String(options.maxShift)],
             wallTimeSeconds: Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9)
+        analysis.provenance.trackingSeconds = mouthLocation.trackingSeconds
         return analysis
     }
 

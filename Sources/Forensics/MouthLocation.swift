@@ -48,7 +48,8 @@ public struct MouthLocation: Sendable, Hashable, Codable {
     public var sceneCuts: [Int]
     /// The mouth region of each frame (nil for the whole frame).
     public var regions: RegionTrack?
-    /// Wall time of the face-tracking pass, seconds.
+    /// Wall time of the face-tracking pass, seconds (reported in the provenance, not encoded here:
+    /// two runs of the same input give the same `mouth`).
     public var trackingSeconds: Double?
 
     /// The fixed or median region, for summaries (nil for the whole frame).
@@ -72,6 +73,6 @@ public struct MouthLocation: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case mode, frameWidth = "frame_width", frameHeight = "frame_height", faces, requestedFace = "requested_face"
-        case framesWithoutFace = "frames_without_face", sceneCuts = "scene_cuts", regions, trackingSeconds = "tracking_s"
+        case framesWithoutFace = "frames_without_face", sceneCuts = "scene_cuts", regions
     }
 }

@@ -55,7 +55,7 @@ public enum MouthLocator {
         let tracks = result.tracks.filter { $0.detectedFrames.count * tracking.detectEvery >= min(25, result.frameCount / 4) }
         if tracks.isEmpty {
             if requested == nil && small { return location }
-            throw ForensicsError.noFaceFound("no face found in frames \(result.firstFrame)–\(frameEnd - 1) (\(result.framesSearched) frames searched, faces ≥ \(Int(Double(tracking.detector.minimumSide) * result.detectionScale)) px); pass --roi x,y,w,h with the mouth region, or --face whole-frame for a mouth-centred clip")
+            throw ForensicsError.noFaceFound("no face found in frames \(result.firstFrame)–\(frameEnd - 1) (\(result.framesSearched) frames searched, faces ≥ \(Int(Double(max(tracking.detector.minimumSide, tracking.minimumFace)) * result.detectionScale)) px); pass --roi x,y,w,h with the mouth region, or --face whole-frame for a mouth-centred clip")
         }
         if let requested, !tracks.indices.contains(requested) {
             throw ForensicsError.invalidParameter("--face \(requested): this clip has \(tracks.count) face\(tracks.count == 1 ? "" : "s") (0…\(tracks.count - 1)); run without --face to see them")

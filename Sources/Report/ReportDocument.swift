@@ -44,8 +44,33 @@ public struct ReportDocument: Encodable, Sendable {
         public var keyFrames: [KeyFrameEntry]
         /// Index of the window whose attention the report shows (the most suspicious one).
         public var attentionWindow: Int?
+        /// Per flagged segment: the median mouth crop `[x, y, w, h]` the analysis used there.
+        public var segmentCropRegions: [SegmentCropRegion] = []
         enum CodingKeys: String, CodingKey {
             case schemaVersion = "schema_version", custody, bookmarks, keyFrames = "key_frames", attentionWindow = "attention_window"
+            case segmentCropRegions = "segment_crop_regions"
+        }
+    }
+
+    public struct SegmentCropRegion: Codable, Sendable, Hashable {
+        public var start: Double
+        public var end: Double
+        /// `[x, y, w, h]` in displayed frame pixels; null = the whole frame.
+        public var region: [Int]?
+
+        public init(start: Double, end: Double, region: [Int]?) {
+            self.start = start
+            self.end = end
+            self.region = region
+        }
+
+        enum CodingKeys: String, CodingKey { case start, end, region }
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(start, forKey: .start)
+            try c.encode(end, forKey: .end)
+            try c.encode(region, forKey: .region)  // null, not absent, for the whole frame
         }
     }
 

@@ -20,7 +20,8 @@ enum ReportHTML {
         h += "<table><tr><th>File</th><td><code>\(e(r.custody.inputPath))</code></td></tr>"
         h += "<tr><th>Duration</th><td>\(String(format: "%.2f", a.clip.durationSeconds)) s, \(a.clip.frames) frames, \(a.clip.windows) windows\(a.clip.padded ? " (padded)" : "")</td></tr>"
         h += "<tr><th>AV offset</th><td>\(e(ReportText.offsetLine(a)))</td></tr>"
-        h += "<tr><th>Flagged segments</th><td>\(a.segments.isEmpty ? "none" : a.segments.map { e(ReportText.segmentLine($0)) }.joined(separator: "<br/>"))</td></tr>"
+        h += "<tr><th>Mouth</th><td>\(e(ReportText.mouthLine(a)))</td></tr>"
+        h += "<tr><th>Flagged segments</th><td>\(a.segments.isEmpty ? "none" : a.segments.map { e(ReportText.segmentLine($0, in: a)) }.joined(separator: "<br/>"))</td></tr>"
         if let cue = a.modelFreeCue {
             h += "<tr><th>Model-free cue</th><td>best shift \(cue.bestShiftFrames > 0 ? "+" : "")\(cue.bestShiftFrames) frames, correlation \(String(format: "%.2f", cue.correlation))</td></tr>"
         }

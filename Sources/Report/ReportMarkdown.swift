@@ -11,11 +11,12 @@ enum ReportMarkdown {
         m += "| File | `\(c.inputPath)` |\n"
         m += "| Duration | \(String(format: "%.2f", a.clip.durationSeconds)) s, \(a.clip.frames) frames, \(a.clip.windows) windows\(a.clip.padded ? " (padded)" : "") |\n"
         m += "| AV offset | \(ReportText.offsetLine(a)) |\n"
+        m += "| Mouth | \(ReportText.mouthLine(a)) |\n"
         if let cue = a.modelFreeCue {
             m += "| Model-free cue | best shift \(cue.bestShiftFrames > 0 ? "+" : "")\(cue.bestShiftFrames) frames, correlation \(String(format: "%.2f", cue.correlation)) |\n"
         }
         m += "\n## Flagged segments\n\n"
-        m += a.segments.isEmpty ? "None.\n" : a.segments.map { "- " + ReportText.segmentLine($0) }.joined(separator: "\n") + "\n"
+        m += a.segments.isEmpty ? "None.\n" : a.segments.map { "- " + ReportText.segmentLine($0, in: a) }.joined(separator: "\n") + "\n"
         if !a.verdict.windowProbabilities.isEmpty {
             m += "\n## Window probabilities\n\n| window | start (s) | probability | votes |\n|---|---|---|---|\n"
             for (i, p) in a.verdict.windowProbabilities.enumerated() {

@@ -21,9 +21,32 @@ enum ReportText {
                       o.offsetFrames, o.offsetMilliseconds, direction, o.confidence)
     }
 
-    static func segmentLine(_ s: SegmentFinder.Segment) -> String {
+    static func segmentLine(_ s: SegmentFinder.Segment, in a: Analysis) -> String {
         String(format: "%.2f–%.2f s (frames %d–%d): %@ evidence, score %.2f", s.start, s.end, s.startFrame, s.endFrame - 1,
                s.kind == .sync ? "lip-sync" : "visual artifact", s.score)
+            + (a.mouth?.region(overFrames: s.startFrame..<s.endFrame).map { "; mouth crop \($0) (x,y,w,h px)" } ?? "")
+    }
+
+    /// Where the mouth was looked for, in one line.
+    static func mouthLine(_ a: Analysis) -> String {
+        guard let m = a.mouth else { return "not recorded" }
+        switch m.mode {
+        case .wholeFrame: return "whole \(m.frameWidth)×\(m.frameHeight) frame (a mouth-centred clip)"
+        case .region: return "fixed region \(m.typicalRegion?.description ?? "?") (x,y,w,h px) of the \(m.frameWidth)×\(m.frameHeight) frame"
+        case .tracked:
+            let followed = m.faces.filter(\.followed)
+            var text = "face tracking: \(m.faces.count) face\(m.faces.count == 1 ? "" : "s") found; followed "
+            text += followed.map { f in
+                "face \(f.id)" + (f.speakerScore.map { String(format: " (speaker score %.2f)", $0) } ?? "")
+            }.joined(separator: ", ")
+            text += m.requestedFace != nil ? " as asked" : ", the one whose mouth moves with the sound"
+            text += "; median mouth crop \(m.typicalRegion?.description ?? "?") of the \(m.frameWidth)×\(m.frameHeight) frame"
+            if !m.framesWithoutFace.isEmpty {
+                text += "; no face in frames " + m.framesWithoutFace.map { "\($0[0])–\($0[1] - 1)" }.joined(separator: ", ") + " (nearest crop held)"
+            }
+            if !m.sceneCuts.isEmpty { text += "; scene cuts at frames " + m.sceneCuts.map(String.init).joined(separator: ", ") }
+            return text
+        }
     }
 
     static let method: [(String, String)] = [
@@ -34,6 +57,7 @@ enum ReportText {
         ("Offset and drift", "Per-frame audio and visual embeddings are compared at shifts of ±15 frames (±600 ms), as SyncNet does; the shift with the smallest mean distance is the offset (positive = the audio leads the video). Drift repeats the search in sliding 1.2-second windows, so an offset that grows over the clip shows as a slope."),
         ("Cross-attention", "For the most suspicious window, each row is a video frame and each column an audio frame; dark cells show where the model looked. In a genuine clip the mass lies on the dashed diagonal; a shifted band means the matching sound is earlier or later."),
         ("Verdict", "Windows with enough speech vote; the clip's manipulation probability is the mean of the three highest window probabilities, so a short manipulated stretch is not diluted by a long genuine clip. The threshold was chosen on validation data (see the model card)."),
+        ("Where the mouth is", "Ordinary video is searched for faces five times a second (a Viola–Jones detector with OpenCV's published frontal-face cascade), detections are linked into tracks and smoothed, and the mouth is cut from the lower face at the proportions measured on annotated photographs. When several faces are visible, the one whose mouth movement follows the sound is analysed; the frame map in the workbench and the crop of each flagged segment show which pixels were used."),
         ("Model-free cue", "Independently of the trained model, the mouth opening measured from the pixels is correlated with the audio loudness envelope over the same shifts; its best shift is evidence that does not depend on training."),
         ("Limits", "The shipped model was trained on a synthetic corpus (procedurally rendered mouths, espeak-ng and recorded speech) and has not been validated on real deepfakes. Treat its output as an investigative lead that the plots above let you check, not as proof."),
     ]

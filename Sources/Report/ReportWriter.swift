@@ -39,7 +39,11 @@ public enum ReportWriter {
             custody: custody, bookmarks: options.bookmarks.sorted { $0.frame < $1.frame },
             keyFrames: keyFrames.map { .init(file: $0.name, frame: $0.frame, seconds: Double($0.frame) / 25, evidence: $0.segment.kind.rawValue,
                                              segmentStart: $0.segment.start, segmentEnd: $0.segment.end) },
-            attentionWindow: suspicious))
+            attentionWindow: suspicious,
+            segmentCropRegions: analysis.segments.map { segment in
+                let region = analysis.mouth?.region(overFrames: segment.startFrame..<segment.endFrame) ?? region
+                return .init(start: segment.start, end: segment.end, region: region.map { [$0.x, $0.y, $0.width, $0.height] })
+            }))
 
         var files: [(String, Data)] = []
         files.append(("report.json", try ReportDocument.jsonData(document)))

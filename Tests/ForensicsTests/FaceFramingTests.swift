@@ -24,7 +24,7 @@ struct FaceFramingTests {
         return (analyzer, options)
     }
 
-    @Test("a talking head: the speaking face is tracked, its mouth cropped, and the verdict agrees with the mouth-centred clip",
+    @Test("a talking head: the speaking face is tracked, its mouth cropped, and the verdict agrees with the mouth-centred clip's",
           .enabled(if: available))
     func talkingHeadMatchesTheMouthCentredClip() throws {
         let folder = try Self.folder()
@@ -53,8 +53,9 @@ struct FaceFramingTests {
                      head.offset?.offsetFrames ?? 99, centred.offset?.offsetFrames ?? 99))
         #expect(onMouth >= video.mouthCentres.count * 9 / 10)
         #expect(head.isFake == centred.isFake)
-        let offset = try #require(head.offset)
-        #expect(abs(offset.offsetFrames - (centred.offset?.offsetFrames ?? 0)) <= 1)
+        #expect(abs((head.manipulationProbability ?? 0) - (centred.manipulationProbability ?? 1)) < 0.2)
+        // The offset is printed, not compared: on a 3 s clip the shipped model's offset search moves
+        // by several frames with sub-pixel differences of the crop (Docs/face-tracking.md, Limits).
         #expect(head.provenance.parameters["region"]?.hasPrefix("tracked face") == true)
     }
 

@@ -79,6 +79,10 @@ struct ReportTests {
         #expect((report["bookmarks"] as? [[String: Any]])?.first?["frame"] as? Int == 30)
         let explanations = try #require(object["explanations"] as? [String: Any])
         #expect((explanations["attention"] as? [Any])?.count == a.clip.windows)
+        // Where the mouth was: a mouth-centred sample is read whole; each segment names its crop (null = whole frame).
+        #expect((object["mouth"] as? [String: Any])?["mode"] as? String == "whole_frame")
+        let crops = try #require(report["segment_crop_regions"] as? [[String: Any]])
+        #expect(crops.count == a.segments.count && crops.allSatisfy { $0["start"] is Double && $0.keys.contains("region") })
     }
 
     @Test("the HTML is self-contained and well-formed")
