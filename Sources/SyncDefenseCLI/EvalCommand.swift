@@ -63,13 +63,20 @@ struct EvalCommand: AsyncParsableCommand {
         let box = Box(examples.count)
         let progress = ProgressLine(label: "clips", total: examples.count)
         let next = WorkCounter()
+        // Manifests list mouth-centred clips, which training reads whole: evaluate them the same way
+        // (no face search, whose first pass could otherwise find a face-like mouth).
+        let options: AnalysisOptions = {
+            var options = AnalysisOptions()
+            options.framing = .wholeFrame
+            return options
+        }()
         DispatchQueue.concurrentPerform(iterations: jobs) { worker in
             let analyzer = analyzers[worker]
             while let i = next.take(below: examples.count) {
                 let example = examples[i]
                 let result: EvaluatedClip
                 do {
-                    let analysis = try analyzer.analyze(path: example.url.path)
+                    let analysis = try analyzer.analyze(path: example.url.path, options: options)
                     result = EvaluatedClip(example: example, probability: analysis.manipulationProbability,
                                            estimatedOffset: analysis.offset?.offsetFrames, frameSync: analysis.timelines.sync, error: nil)
                 } catch {
