@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "ReportTests", dependencies: ["Report", "Forensics", "Model", "Media"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Forensics", "Model", "Tensor", "Media", "Synth"]),
         .testTarget(name: "SynthTests", dependencies: ["Synth", "Media", "Features", "Forensics"]),
-        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "Forensics", "Model"]),
+        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "Forensics", "Model", "Media"]),
         .testTarget(name: "CLITests", dependencies: ["Media", "Features", "SyncDefenseCLI"]),
         .testTarget(name: "ServerTests", dependencies: [
             "Server", "Forensics", "Model", "Media",

@@ -17,7 +17,7 @@ enum MouthView {
         let glyphs = state.display.glyphs
         let tracked = state.analysis?.mouth.flatMap { $0.mode == .tracked ? $0 : nil }
         let followed = tracked?.faces.filter(\.followed).map { String($0.id) }.joined(separator: ",")
-        frame.drawTitle("mouth f\(state.cursor)" + (followed.map { " · face \($0)" } ?? ""), into: &canvas, glyphs: glyphs)
+        frame.drawTitle("mouth f\(state.cursor)" + (followed.map { " \(glyphs == .ascii ? "," : "·") face \($0)" } ?? ""), into: &canvas, glyphs: glyphs)
         let artifactValue = state.analysis?.timelines.artifact.flatMap { state.cursor < $0.count ? $0[state.cursor] : nil }
         let overlayText = "o:" + (state.showsArtifactOverlay ? "on" : "off")
         frame.drawFooter((artifactValue.map { String(format: "artifact %.2f ", $0) } ?? "") + overlayText, into: &canvas, glyphs: glyphs)
