@@ -65,7 +65,7 @@ enum OpenAPIDocument {
                             "type": "object", "required": ["file"],
                             "properties": [
                                 "file": ["type": "string", "format": "binary"],
-                                "roi": ["type": "string"], "threshold": ["type": "string"], "margin": ["type": "string"],
+                                "roi": ["type": "string"], "face": ["type": "string"], "threshold": ["type": "string"], "margin": ["type": "string"],
                                 "detail": ["type": "string", "enum": ["seed", "full"]],
                             ] as [String: Any],
                         ] as [String: Any]],
@@ -99,8 +99,11 @@ enum OpenAPIDocument {
 
     private static var optionParameters: [[String: Any]] {
         [
-            ["name": "roi", "in": "query", "description": "Mouth region x,y,w,h in the displayed frame (default: the whole frame)",
+            ["name": "roi", "in": "query", "description": "Mouth region x,y,w,h in the displayed frame (default: found by face tracking)",
              "schema": ["type": "string", "pattern": "^[0-9]+,[0-9]+,[0-9]+,[0-9]+$"]],
+            ["name": "face", "in": "query",
+             "description": "Without roi: auto (follow the face whose mouth moves with the sound), a face number 0, 1, … (by first appearance), or whole-frame for a mouth-centred clip",
+             "schema": ["type": "string", "pattern": "^(auto|whole-frame|[0-9]+)$", "default": "auto"]],
             ["name": "threshold", "in": "query", "description": "Fake at or above this probability (default: stored with the weights, else 0.5)",
              "schema": ["type": "number", "minimum": 0, "maximum": 1]],
             ["name": "margin", "in": "query", "description": "Uncertain within this of the threshold",

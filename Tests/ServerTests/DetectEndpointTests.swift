@@ -197,7 +197,7 @@ import Testing
         let server = try TestServer()
         let clip = try SampleClips.data()
         try await server.test { client in
-            for query in ["threshold=1.5", "margin=abc", "roi=1,2,3", "detail=everything", "treshold=0.5"] {
+            for query in ["threshold=1.5", "margin=abc", "roi=1,2,3", "detail=everything", "treshold=0.5", "face=left", "face=-1"] {
                 let response = try await client.execute(uri: "/detect?\(query)", method: .post, body: ByteBuffer(bytes: clip))
                 #expect(response.status == .badRequest, "\(query)")
                 #expect(try response.errorCode() == "bad_request", "\(query)")
@@ -234,5 +234,15 @@ import Testing
             #expect(response.headers[.contentDisposition] == "attachment; filename=\"report1.zip\"")
             #expect(String(buffer: response.body) == "PK size=\(clip.count) explanations=true")
         }
+    }
+}
+
+@Suite struct FaceOptionTests {
+    @Test func faceSelectsTheFramingAndRoiWins() throws {
+        #expect(try DetectionOptions.parse([("face", "2")]).face == .face(2))
+        #expect(try DetectionOptions.parse([("face", "whole-frame")]).face == .wholeFrame)
+        #expect(try DetectionOptions.parse([]).face == .automatic)
+        let both = try DetectionOptions.parse([("face", "1"), ("roi", "10,20,30,40")])
+        #expect(both.region == RegionOfInterest(x: 10, y: 20, width: 30, height: 40))
     }
 }
