@@ -1,4 +1,12 @@
 import CBLAS
+import Foundation
+
+/// Serialises OpenBLAS's multithreaded calls and thread-count changes. A threaded sgemm entered
+/// from two threads at once, or a thread-count change while one runs, left the test process
+/// deadlocked inside `sgemm_thread_nn` (OpenBLAS 0.3.21). Threaded level-3 calls are serialised
+/// inside OpenBLAS anyway, so nothing is lost; single-threaded calls (one engine thread per
+/// server worker or scan job) take no lock and still run side by side.
+let openBLASThreadedCallLock = NSLock()
 
 extension Kernels {
     /// `C = alpha · op(A) · op(B) + beta · C` on row-major matrices, where `op(A)` is `(m, k)`,
@@ -13,8 +21,15 @@ extension Kernels {
             scale(c, rows: m, columns: n, stride: ldc, by: beta)
             return
         }
-        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        let call = {
+            cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                        Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        }
+        if openblas_get_num_threads() > 1 {
+            openBLASThreadedCallLock.withLock(call)
+        } else {
+            call()
+        }
     }
 
     private static func scale(_ c: UnsafeMutablePointer<Float>, rows: Int, columns: Int, stride: Int, by beta: Float) {
