@@ -6,8 +6,9 @@ import Foundation
 /// threads), a bounded admission count and a queue of requests waiting for a free worker.
 ///
 /// A request is first *admitted* (before its upload is read: a full server refuses at once with
-/// 503 and `Retry-After`), then waits for a worker until its deadline, then runs on a thread of its
-/// own — never on the event loops or Swift's cooperative pool.
+/// 503 and `Retry-After`), then waits for a worker until its deadline, then runs on that worker's
+/// own long-lived thread — never on the event loops or Swift's cooperative pool. A thread per worker
+/// (not per job) keeps the allocator's per-thread arenas, and so the server's memory, bounded.
 final class WorkerPool: @unchecked Sendable {
     enum Readiness: Equatable {
         case loading
@@ -34,7 +35,7 @@ final class WorkerPool: @unchecked Sendable {
 
     private struct Waiter {
         var id: UInt64
-        var continuation: CheckedContinuation<Analyzer, any Error>
+        var continuation: CheckedContinuation<Worker, any Error>
     }
 
     let workerCount: Int
@@ -42,7 +43,8 @@ final class WorkerPool: @unchecked Sendable {
     let capacity: Int
     private let lock = NSLock()
     private var readiness = Readiness.loading
-    private var idle: [Analyzer] = []
+    private var idle: [Worker] = []
+    private var workers: [Worker] = []
     private var waiters: [Waiter] = []
     private var admittedCount = 0
     private var nextWaiterID: UInt64 = 0
@@ -68,6 +70,10 @@ final class WorkerPool: @unchecked Sendable {
         }
     }
 
+    deinit {
+        for worker in workers { worker.stop() }
+    }
+
     /// Builds the workers' analyzers on a thread of its own; readiness follows.
     func load(_ make: @escaping @Sendable () throws -> Analyzer) async {
         let result: Result<[Analyzer], any Error> = await withCheckedContinuation { continuation in
@@ -77,13 +83,15 @@ final class WorkerPool: @unchecked Sendable {
         }
         switch result {
         case .success(let analyzers):
-            let handed: [(Waiter, Analyzer)] = lock.withLock {
+            let started = analyzers.enumerated().map { Worker(analyzer: $1, name: "analysis \($0)") }
+            let handed: [(Waiter, Worker)] = lock.withLock {
                 storedPrototype = analyzers.first
-                idle = analyzers
+                workers = started
+                idle = started
                 readiness = .ready
                 return handOut()
             }
-            for (waiter, analyzer) in handed { waiter.continuation.resume(returning: analyzer) }
+            for (waiter, worker) in handed { waiter.continuation.resume(returning: worker) }
         case .failure(let error):
             let failed: [Waiter] = lock.withLock {
                 readiness = .failed(String(describing: error))
@@ -126,19 +134,19 @@ final class WorkerPool: @unchecked Sendable {
         return max(1, Int((mean * ahead / Double(workerCount)).rounded(.up)))
     }
 
-    /// Runs `job` on a free worker's analyzer, on a thread of its own.
+    /// Runs `job` on a free worker's analyzer, on that worker's thread.
     ///
     /// Waiting and running together end at `deadline`: past it the caller gets 503 with
     /// `Retry-After` while a job already running finishes on its own (its worker returns to the pool then).
     /// - Throws: the job's error, or ``APIError`` 503 at the deadline.
     func run<T: Sendable>(until deadline: ContinuousClock.Instant, _ job: @escaping @Sendable (Analyzer) throws -> T) async throws -> T {
-        let analyzer = try await acquire(until: deadline)
+        let worker = try await acquire(until: deadline)
         let outcome = OneShot<T>()
         lock.withLock { started += 1 }
-        Thread.detachNewThread {
+        worker.submit {
             let start = ContinuousClock.now
-            let result = Result(catching: { try job(analyzer) })
-            self.release(analyzer, seconds: (ContinuousClock.now - start).seconds)
+            let result = Result(catching: { try job(worker.analyzer) })
+            self.release(worker, seconds: (ContinuousClock.now - start).seconds)
             outcome.resume(with: result)
         }
         let timer = Task {
@@ -149,8 +157,8 @@ final class WorkerPool: @unchecked Sendable {
         return try await outcome.value
     }
 
-    /// Waits for a free analyzer until `deadline` (or the task's cancellation).
-    private func acquire(until deadline: ContinuousClock.Instant) async throws -> Analyzer {
+    /// Waits for a free worker until `deadline` (or the task's cancellation).
+    private func acquire(until deadline: ContinuousClock.Instant) async throws -> Worker {
         let id: UInt64 = lock.withLock { nextWaiterID += 1; return nextWaiterID }
         let timer = Task {
             try await Task.sleep(until: deadline, clock: .continuous)
@@ -158,11 +166,11 @@ final class WorkerPool: @unchecked Sendable {
         }
         defer { timer.cancel() }
         return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Analyzer, any Error>) in
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Worker, any Error>) in
                 // Checked under the lock, so a deadline or cancellation that fired before the
                 // waiter was queued is not missed (its `expire` found nothing to fail).
-                let handed: Result<Analyzer, any Error>? = lock.withLock {
-                    if readiness == .ready, let analyzer = idle.popLast() { return .success(analyzer) }
+                let handed: Result<Worker, any Error>? = lock.withLock {
+                    if readiness == .ready, let worker = idle.popLast() { return .success(worker) }
                     if Task.isCancelled { return .failure(CancellationError()) }
                     if ContinuousClock.now >= deadline {
                         return .failure(APIError.busy(retryAfter: retryAfterLocked(), "no worker became free within the request time limit"))
@@ -186,21 +194,21 @@ final class WorkerPool: @unchecked Sendable {
         waiter?.continuation.resume(throwing: error)
     }
 
-    private func release(_ analyzer: Analyzer, seconds: Double) {
-        let handed: [(Waiter, Analyzer)] = lock.withLock {
+    private func release(_ worker: Worker, seconds: Double) {
+        let handed: [(Waiter, Worker)] = lock.withLock {
             finished += 1
             totalSeconds += seconds
-            idle.append(analyzer)
+            idle.append(worker)
             return handOut()
         }
-        for (waiter, analyzer) in handed { waiter.continuation.resume(returning: analyzer) }
+        for (waiter, worker) in handed { waiter.continuation.resume(returning: worker) }
     }
 
-    /// Pairs waiters with idle analyzers, first come first served (call with the lock held).
-    private func handOut() -> [(Waiter, Analyzer)] {
-        var pairs: [(Waiter, Analyzer)] = []
-        while !waiters.isEmpty, let analyzer = idle.popLast() {
-            pairs.append((waiters.removeFirst(), analyzer))
+    /// Pairs waiters with idle workers, first come first served (call with the lock held).
+    private func handOut() -> [(Waiter, Worker)] {
+        var pairs: [(Waiter, Worker)] = []
+        while !waiters.isEmpty, let worker = idle.popLast() {
+            pairs.append((waiters.removeFirst(), worker))
         }
         return pairs
     }

@@ -74,6 +74,23 @@ import Testing
     }
 }
 
+extension WorkerPoolTests {
+    @Test func everyJobOfAWorkerRunsOnThatWorkersOneThread() async throws {
+        let pool = try await Self.readyPool(workers: 2, queueDepth: 8)
+        var threads: [ObjectIdentifier: Set<String>] = [:]
+        for _ in 0..<8 {
+            // A thread's name and id together: glibc reuses the ids of threads that ended.
+            let (analyzer, thread) = try await pool.run(until: .now + .seconds(600)) { analyzer in
+                (ObjectIdentifier(analyzer), "\(Thread.current.name ?? "unnamed") \(pthread_self())")
+            }
+            #expect(thread.hasPrefix("analysis "))
+            threads[analyzer, default: []].insert(thread)
+        }
+        #expect(threads.values.allSatisfy { $0.count == 1 }, "a worker's jobs ran on \(threads.values.map(\.count)) threads")
+        #expect(Set(threads.values.flatMap { $0 }).count == threads.count, "two workers shared a thread")
+    }
+}
+
 /// Records job order and checks that no two jobs overlap on one worker.
 final class LockedList: @unchecked Sendable {
     private let lock = NSLock()
