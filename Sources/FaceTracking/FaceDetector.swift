@@ -32,8 +32,40 @@ public struct FaceDetector: Sendable {
         return DetectionGrouping.group(raw, minNeighbours: options.minNeighbours)
     }
 
-    /// Every window the cascade accepts, before grouping (image pixels).
-    public func rawWindows(_ image: GrayImage) -> [FaceBox] {
+    /// Faces in parts of `image` only: the windows of a full ``detect(_:)`` that lie inside one of
+    /// `areas` (same pyramid levels, same positions), grouped. A face whose supporting windows all
+    /// lie inside an area gets exactly the box the full scan gives it (in practice within a pixel or
+    /// two: a group can chain windows of more sizes than an area holds), at a fraction of the cost.
+    public func detect(_ image: GrayImage, within areas: [SearchArea]) -> [Detection] {
+        DetectionGrouping.group(rawWindows(image, within: areas), minNeighbours: options.minNeighbours)
+    }
+
+    /// A part of the image to search and the window sizes wanted there (image pixels).
+    public struct SearchArea: Sendable, Equatable {
+        /// Windows must lie inside this box.
+        public var box: FaceBox
+        public var minimumSide: Double
+        public var maximumSide: Double
+
+        public init(box: FaceBox, minimumSide: Double, maximumSide: Double) {
+            self.box = box
+            self.minimumSide = minimumSide
+            self.maximumSide = maximumSide
+        }
+
+        /// Around a face seen at `face`: `margin` of its side on every edge, sides from
+        /// `1/sizeRange` to `sizeRange` times its own.
+        public static func around(_ face: FaceBox, margin: Double = 0.5, sizeRange: Double = 1.6) -> SearchArea {
+            let side = max(face.width, face.height)
+            return SearchArea(box: FaceBox(x: face.x - margin * side, y: face.y - margin * side,
+                                           width: face.width + 2 * margin * side, height: face.height + 2 * margin * side),
+                              minimumSide: side / sizeRange, maximumSide: side * sizeRange)
+        }
+    }
+
+    /// Every window the cascade accepts, before grouping (image pixels); with `areas`, only the
+    /// windows inside one of them (each window once, however many areas hold it).
+    public func rawWindows(_ image: GrayImage, within areas: [SearchArea]? = nil) -> [FaceBox] {
         let ww = cascade.windowWidth, wh = cascade.windowHeight
         let shorter = min(image.width, image.height)
         let maximum = min(options.maximumSide ?? shorter, shorter)
@@ -42,15 +74,34 @@ public struct FaceDetector: Sendable {
         while true {
             let levelWidth = Int((Double(image.width) / factor).rounded()), levelHeight = Int((Double(image.height) / factor).rounded())
             guard levelWidth >= ww, levelHeight >= wh, Double(min(ww, wh)) * factor <= Double(maximum) + 0.5 else { break }
-            let level = image.resized(width: levelWidth, height: levelHeight)
-            let integral = IntegralImage(level)
+            defer { factor *= options.scaleFactor }
             // Finer levels (large images) are stepped by 2 pixels, coarser ones by 1, as OpenCV does.
             let step = factor > 2 ? 1 : 2
             let f = factor
-            for (x, y) in compiled.scan(integral, step: step) {
-                hits.append(FaceBox(x: Double(x) * f, y: Double(y) * f, width: Double(ww) * f, height: Double(wh) * f))
+            let columns = levelWidth - ww, rows = levelHeight - wh
+            var spans: [Span] = []
+            if let areas {
+                let side = Double(min(ww, wh)) * f
+                for area in areas where side >= area.minimumSide - 1e-9 && side <= area.maximumSide + 1e-9 {
+                    // Level positions x with x·f ≥ box.x and (x + ww)·f ≤ box.maxX, on the step grid.
+                    func first(_ v: Double) -> Int { let p = max(0, Int((v / f - 1e-9).rounded(.up))); return (p + step - 1) / step * step }
+                    let x0 = first(area.box.x), y0 = first(area.box.y)
+                    let x1 = min(columns, Int(((area.box.x + area.box.width) / f + 1e-9).rounded(.down)) - ww)
+                    let y1 = min(rows, Int(((area.box.y + area.box.height) / f + 1e-9).rounded(.down)) - wh)
+                    if x0 <= x1, y0 <= y1 { spans.append(Span(x0: x0, x1: x1, y0: y0, y1: y1)) }
+                }
+                if spans.isEmpty { continue }
+            } else {
+                spans = [Span(x0: 0, x1: columns, y0: 0, y1: rows)]
             }
-            factor *= options.scaleFactor
+            let level = image.resized(width: levelWidth, height: levelHeight)
+            let integral = IntegralImage(level)
+            var seen = Set<Int>()
+            for span in spans {
+                for (x, y) in compiled.scan(integral, step: step, span: span) where spans.count == 1 || seen.insert(y * levelWidth + x).inserted {
+                    hits.append(FaceBox(x: Double(x) * f, y: Double(y) * f, width: Double(ww) * f, height: Double(wh) * f))
+                }
+            }
         }
         return hits
     }
@@ -61,6 +112,11 @@ public struct FaceDetector: Sendable {
         /// Raw windows merged into this box (more = more certain).
         public var neighbours: Int
     }
+}
+
+/// Window positions to scan on one level: `x0…x1 × y0…y1` (level pixels, inclusive).
+struct Span {
+    var x0, x1, y0, y1: Int
 }
 
 /// The cascade flattened for scanning: feature rectangles become offsets into an integral image
@@ -140,8 +196,8 @@ private final class CompiledCascade: Sendable {
         return offsets
     }
 
-    /// The window positions (level pixels) that pass all stages.
-    func scan(_ integral: IntegralImage, step: Int) -> [(Int, Int)] {
+    /// The window positions (level pixels) on the `step` grid within `span` that pass all stages.
+    func scan(_ integral: IntegralImage, step: Int, span: Span) -> [(Int, Int)] {
         let stride = integral.stride
         let ofs = offsets(stride: stride)
         let ww = windowWidth, wh = windowHeight
@@ -167,10 +223,10 @@ private final class CompiledCascade: Sendable {
         nodeFeature.withUnsafeBufferPointer { nodeFeature in
         nodeThreshold.withUnsafeBufferPointer { nodeThreshold in
         leaves.withUnsafeBufferPointer { leaves in
-            var y = 0
-            while y <= rows {
-                var x = 0
-                while x <= columns {
+            var y = span.y0
+            while y <= min(rows, span.y1) {
+                var x = span.x0
+                while x <= min(columns, span.x1) {
                     let base = y * stride + x
                     let s = sums[base + n0] &- sums[base + n1] &- sums[base + n2] &+ sums[base + n3]
                     let q = squares[base + n0] - squares[base + n1] - squares[base + n2] + squares[base + n3]

@@ -70,6 +70,12 @@ public struct FaceTracker: Sendable {
         }
     }
 
+    /// Where each open track was last detected, and how many detection rounds it has missed since
+    /// (the places to look for it next).
+    public var openTracks: [(box: FaceBox, missed: Int)] {
+        building.filter(\.open).map { ($0.detections.last!.box, $0.missed) }
+    }
+
     /// Records `measure(box)` for every open track at `frame`, with the box of its latest
     /// detection (a per-frame signal such as mouth motion, read while the frames stream past).
     public mutating func sample(frame: Int, _ measure: (FaceBox) -> Float) {

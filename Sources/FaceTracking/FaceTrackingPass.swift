@@ -11,14 +11,15 @@ public struct FaceTrackingResult: Sendable, Equatable, Codable {
     public var tracks: [FaceTrack]
     /// Frames where the picture changed completely (tracks end there).
     public var sceneCuts: [Int]
-    /// Frames the detector ran on.
+    /// Frames the detector ran on, and how many of them it searched whole.
     public var framesSearched: Int
+    public var fullSearches: Int
     /// Frame pixels per detection-image pixel.
     public var detectionScale: Double
 
     enum CodingKeys: String, CodingKey {
         case frameWidth = "frame_width", frameHeight = "frame_height", firstFrame = "first_frame", frameCount = "frame_count"
-        case tracks, sceneCuts = "scene_cuts", framesSearched = "frames_searched", detectionScale = "detection_scale"
+        case tracks, sceneCuts = "scene_cuts", framesSearched = "frames_searched", fullSearches = "full_searches", detectionScale = "detection_scale"
     }
 }
 
@@ -30,6 +31,11 @@ public enum FaceTrackingPass {
     public struct Options: Sendable, Equatable {
         /// Frames between detections (5 = five per second).
         public var detectEvery = 5
+        /// Frames between searches of the whole frame (and at every scene cut); the detections
+        /// between them look only around the faces already tracked (``FaceDetector/SearchArea``),
+        /// which gives the same boxes as a whole-frame search for those faces. A face entering the
+        /// picture is found within this many frames. 0 or `detectEvery`: every search is whole-frame.
+        public var fullSearchEvery = 25
         /// Frames wider than this are shrunk to it for detection.
         public var detectionWidth = 480
         /// Smallest face searched, pixels at the detection size (the cascade's 24: 24 of 480 ≈
@@ -69,7 +75,8 @@ public enum FaceTrackingPass {
         var previousGray: GrayImage?
         var lastSearch: Int?
         var cuts: [Int] = []
-        var searched = 0, count = 0
+        var searched = 0, fullSearches = 0, count = 0
+        var lastFullSearch: Int?
         var first: Int?
         while let frame = try reader.next() {
             if first == nil { first = frame.index }
@@ -84,7 +91,16 @@ public enum FaceTrackingPass {
             previousThumbnail = thumbnail
             if cut { cuts.append(frame.index) }
             if cut || lastSearch == nil || frame.index - lastSearch! >= options.detectEvery {
-                let faces = detector.detect(gray).map(\.box)
+                let faces: [FaceBox]
+                if cut || lastFullSearch == nil || frame.index - lastFullSearch! >= max(options.fullSearchEvery, options.detectEvery) {
+                    faces = detector.detect(gray).map(\.box)
+                    lastFullSearch = frame.index
+                    fullSearches += 1
+                } else {
+                    // Around each tracked face; the area widens with each round it was missed.
+                    let areas = tracker.openTracks.map { FaceDetector.SearchArea.around($0.box, margin: min(1.5, 0.5 + 0.25 * Double($0.missed))) }
+                    faces = areas.isEmpty ? [] : detector.detect(gray, within: areas).map(\.box)
+                }
                 tracker.observe(frame: frame.index, detections: faces, sceneCut: cut)
                 lastSearch = frame.index
                 searched += 1
@@ -103,7 +119,8 @@ public enum FaceTrackingPass {
             return t
         }
         return FaceTrackingResult(frameWidth: displayWidth, frameHeight: displayHeight, firstFrame: first ?? 0, frameCount: count,
-                                  tracks: tracks, sceneCuts: cuts, framesSearched: searched, detectionScale: scale)
+                                  tracks: tracks, sceneCuts: cuts, framesSearched: searched, fullSearches: fullSearches,
+                                  detectionScale: scale)
     }
 
     /// How much the mouth moves: the mean absolute luminance change (0…1) between the previous

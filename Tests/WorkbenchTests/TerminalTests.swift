@@ -47,7 +47,7 @@ import Testing
         return (state, text)
     }
 
-    @Test(.timeLimit(.minutes(1))) func drivesTheScreenThroughKeys() throws {
+    @Test(.timeLimit(.minutes(10))) func drivesTheScreenThroughKeys() throws {
         // Two frames right, help open and closed, export (unavailable here), quit.
         let (state, output) = try runSession(keys: "ll??rq")
         #expect(state.isFinished)
@@ -62,7 +62,7 @@ import Testing
         #expect(output.contains("\u{1B}[?1049h") && output.contains("\u{1B}[?1049l")) // alternate screen entered and left
     }
 
-    @Test(.timeLimit(.minutes(1))) func exporterIsCalledWithTheCurrentState() throws {
+    @Test(.timeLimit(.minutes(10))) func exporterIsCalledWithTheCurrentState() throws {
         let (state, output) = try runSession(keys: "lllbhi\rrq", exporter: { state in
             URL(fileURLWithPath: "/tmp/report-frame-\(state.cursor)-\(state.bookmarks.count).html")
         })
@@ -72,14 +72,14 @@ import Testing
         #expect(output.contains("report written to"))
     }
 
-    @Test(.timeLimit(.minutes(1))) func noColorSendsNoColours() throws {
+    @Test(.timeLimit(.minutes(10))) func noColorSendsNoColours() throws {
         let (state, output) = try runSession(keys: "q", environment: ["NO_COLOR": "1"])
         #expect(state.isFinished)
         #expect(output.contains("FAKE"))
         #expect(!output.contains("\u{1B}[38;5;") && !output.contains("\u{1B}[48;5;"))
     }
 
-    @Test(.timeLimit(.minutes(1))) func failedAnalysisKeepsTheScreenOpen() throws {
+    @Test(.timeLimit(.minutes(10))) func failedAnalysisKeepsTheScreenOpen() throws {
         struct Broken: Error, CustomStringConvertible { var description: String { "no audio stream" } }
         let (state, output) = try runSession(keys: "lq", analyze: { _ in throw Broken() })
         #expect(state.phase == .failed("no audio stream"))
