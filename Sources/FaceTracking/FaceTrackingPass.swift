@@ -35,7 +35,7 @@ public enum FaceTrackingPass {
         /// between them look only around the faces already tracked (``FaceDetector/SearchArea``),
         /// which gives the same boxes as a whole-frame search for those faces. A face entering the
         /// picture is found within this many frames. 0 or `detectEvery`: every search is whole-frame.
-        public var fullSearchEvery = 25
+        public var fullSearchEvery = 50
         /// Frames wider than this are shrunk to it for detection.
         public var detectionWidth = 480
         /// Smallest face searched, pixels at the detection size (the cascade's 24: 24 of 480 ≈

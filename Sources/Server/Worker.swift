@@ -1,6 +1,7 @@
 import Dispatch
 import Forensics
 import Foundation
+import CMalloc
 
 /// One analysis worker: an ``Analyzer`` and the one thread that runs its jobs, for the life of the
 /// server.
@@ -51,6 +52,9 @@ final class Worker: @unchecked Sendable {
             }
             if let next {
                 next()
+                // An analysis of a long clip frees hundreds of MiB; give the free pages back so
+                // the server's resident memory follows what it holds, not its largest request.
+                _ = syncdefense_release_free_memory()
                 continue
             }
             if lock.withLock({ stopping }) { return }

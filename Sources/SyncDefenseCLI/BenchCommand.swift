@@ -4,6 +4,6 @@ import ArgumentParser
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure speed as ratios against a reference run on the same machine, in the same run.",
-        subcommands: [BenchMedia.self, BenchOps.self, BenchModel.self, BenchAnalyze.self]
+        subcommands: [BenchMedia.self, BenchOps.self, BenchModel.self, BenchAnalyze.self, BenchFaces.self]
     )
 }

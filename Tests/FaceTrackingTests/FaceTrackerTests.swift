@@ -69,6 +69,14 @@ import Testing
         let thumb = GrayImage(width: 4, height: 2, pixels: [0, 10, 20, 30, 40, 50, 60, 70]).thumbnail(width: 2, height: 1)
         #expect(thumb.pixels == [25, 45])
         let integral = IntegralImage(image)
-        #expect(integral.sum(x: 2, y: 1, width: 3, height: 2) == Int64([9, 10, 11, 16, 17, 18].map { $0 * 7 }.reduce(0, +)))
+        #expect(integral.sum(x: 2, y: 1, width: 3, height: 2) == UInt32([9, 10, 11, 16, 17, 18].map { $0 * 7 }.reduce(0, +)))
+        let pixels: [UInt32] = [9, 10, 11, 16, 17, 18].map { UInt32($0 * 7) }
+        let squares: UInt32 = pixels.map { $0 * $0 }.reduce(0, +)
+        #expect(integral.squareSum(x: 2, y: 1, width: 3, height: 2) == squares)
+        // The 32-bit tables wrap on a large bright image; window sums stay exact.
+        let bright = IntegralImage(GrayImage(width: 1200, height: 1000, pixels: [UInt8](repeating: 255, count: 1_200_000)))
+        let windowSquares: UInt32 = 255 * 255 * 576, total: UInt32 = 255 * 1_200_000
+        #expect(bright.squareSum(x: 1100, y: 900, width: 24, height: 24) == windowSquares)
+        #expect(bright.sum(x: 0, y: 0, width: 1200, height: 1000) == total)
     }
 }

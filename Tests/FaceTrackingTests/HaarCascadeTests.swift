@@ -65,25 +65,30 @@ import Testing
         #expect(message.contains("opencv-data") && message.contains("--face-cascade"))
     }
 
-    /// The scan (integral images, flattened offsets) against a plain loop over pixels per window,
-    /// feature and stage, on one pyramid level of a real photo.
-    @Test(.enabled(if: (try? HaarCascade.load()) != nil && LandmarkDataset.isAvailable))
-    func scanMatchesADefinitionalEvaluation() throws {
-        let cascade = try HaarCascade.load()
+    /// The scan (integral images, nodes with their features inline) against a plain loop over
+    /// pixels per window, feature and stage, on one pyramid level of a real photo: with the default
+    /// cascade (single-node classifiers) and with `alt2` (two-node trees).
+    @Test(.enabled(if: (try? HaarCascade.load()) != nil && LandmarkDataset.isAvailable),
+          arguments: ["haarcascade_frontalface_default.xml", "haarcascade_frontalface_alt2.xml"])
+    func scanMatchesADefinitionalEvaluation(file: String) throws {
+        let path = "/usr/share/opencv4/haarcascades/" + file
+        guard FileManager.default.fileExists(atPath: path) else { return }
+        let cascade = try HaarCascade.load(path: path)
         let image = try #require(try LandmarkDataset.load("testing_with_face_landmarks.xml").first { $0.path.hasSuffix("2008_002470.jpg") })
         // Shrink so the faces are about 26 px: the first (unscaled) level holds them.
         let gray = GrayImage(try LandmarkDataset.picture(image)).resized(width: 250, height: 166)
+        let side = cascade.windowWidth
         var options = FaceDetector.Options()
-        options.minimumSide = 24
-        options.maximumSide = 24
+        options.minimumSide = side
+        options.maximumSide = side
         let fast = Set(FaceDetector(cascade: cascade, options: options).rawWindows(gray).map { "\(Int($0.x)),\(Int($0.y))" })
         var plain = Set<String>()
-        for y in stride(from: 0, through: gray.height - 24, by: 2) {
-            for x in stride(from: 0, through: gray.width - 24, by: 2) where Self.plainAccepts(cascade, gray, x, y) {
+        for y in stride(from: 0, through: gray.height - cascade.windowHeight, by: 2) {
+            for x in stride(from: 0, through: gray.width - side, by: 2) where Self.plainAccepts(cascade, gray, x, y) {
                 plain.insert("\(x),\(y)")
             }
         }
-        print("level 1: \(fast.count) windows accepted by the scan, \(plain.count) by the plain loop")
+        print("\(file) level 1: \(fast.count) windows accepted by the scan, \(plain.count) by the plain loop")
         #expect(!plain.isEmpty)
         #expect(fast == plain)
     }
