@@ -117,17 +117,8 @@ struct BenchFaces: AsyncParsableCommand {
             best = min(best, time.perf_counter() - t)
         print(best * 1000, len(r))
         """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, input.path, cascadePath]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
-        let fields = String(decoding: data, as: UTF8.self).split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        guard let text = try PythonReference.output(of: script, arguments: [input.path, cascadePath]) else { return nil }
+        let fields = text.split(separator: " ").map(String.init)
         guard fields.count == 2, let ms = Double(fields[0]), let count = Int(fields[1]) else { return nil }
         return (ms, count)
     }

@@ -169,17 +169,7 @@ struct BenchMedia: AsyncParsableCommand {
             best = min(best, time.perf_counter() - t)
         print(best)
         """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, input.path]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
-        return Double(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        return try PythonReference.output(of: script, arguments: [input.path]).flatMap(Double.init)
     }
 
     private func seconds(since start: DispatchTime) -> Double {
