@@ -94,12 +94,25 @@ public struct FaceDetector: Sendable {
             } else {
                 spans = [Span(x0: 0, x1: columns, y0: 0, y1: rows)]
             }
-            let level = image.resized(width: levelWidth, height: levelHeight)
-            let integral = IntegralImage(level)
             var seen = Set<Int>()
-            for span in spans {
-                for (x, y) in compiled.scan(integral, step: step, span: span) where spans.count == 1 || seen.insert(y * levelWidth + x).inserted {
+            func add(_ x: Int, _ y: Int) {
+                if spans.count == 1 || seen.insert(y * levelWidth + x).inserted {
                     hits.append(FaceBox(x: Double(x) * f, y: Double(y) * f, width: Double(ww) * f, height: Double(wh) * f))
+                }
+            }
+            if areas == nil {
+                let integral = IntegralImage(image.resized(width: levelWidth, height: levelHeight))
+                for (x, y) in compiled.scan(integral, step: step, span: spans[0]) { add(x, y) }
+            } else {
+                // Only the part of the level each area's windows cover: the same pixels, so the
+                // same window sums (integral-image differences do not depend on the origin).
+                for span in spans {
+                    let part = image.resized(width: levelWidth, height: levelHeight,
+                                             columns: span.x0..<(span.x1 + ww), rows: span.y0..<(span.y1 + wh))
+                    let local = Span(x0: 0, x1: span.x1 - span.x0, y0: 0, y1: span.y1 - span.y0)
+                    // Strides rounded up to 32 so the scan's per-stride node layout is reused.
+                    let integral = IntegralImage(part, stride: (part.width + 1 + 31) / 32 * 32)
+                    for (x, y) in compiled.scan(integral, step: step, span: local) { add(x + span.x0, y + span.y0) }
                 }
             }
         }

@@ -39,35 +39,45 @@ public struct GrayImage: Sendable, Equatable {
     /// convention: source `x = (x' + ½)·W/W' − ½`, clamped at the borders).
     public func resized(width newWidth: Int, height newHeight: Int) -> GrayImage {
         precondition(newWidth > 0 && newHeight > 0, "target size must be positive")
-        guard width > 0, height > 0 else { return GrayImage(width: newWidth, height: newHeight) }
         if newWidth == width && newHeight == height { return self }
+        return resized(width: newWidth, height: newHeight, columns: 0..<newWidth, rows: 0..<newHeight)
+    }
+
+    /// The part `columns × rows` of ``resized(width:height:)``'s result, pixel for pixel, computed
+    /// without the rest (a face search around known faces needs only their neighbourhoods).
+    public func resized(width newWidth: Int, height newHeight: Int, columns: Range<Int>, rows: Range<Int>) -> GrayImage {
+        precondition(newWidth > 0 && newHeight > 0, "target size must be positive")
+        precondition(columns.lowerBound >= 0 && columns.upperBound <= newWidth && rows.lowerBound >= 0 && rows.upperBound <= newHeight
+                     && !columns.isEmpty && !rows.isEmpty, "the part must lie inside the resized image")
+        guard width > 0, height > 0 else { return GrayImage(width: columns.count, height: rows.count) }
+        let outWidth = columns.count
         let sx = Double(width) / Double(newWidth), sy = Double(height) / Double(newHeight)
         // Per column: left index and weight (fixed point, 11 bits).
-        var x0 = [Int](repeating: 0, count: newWidth), wx = [Int](repeating: 0, count: newWidth)
-        for x in 0..<newWidth {
+        var x0 = [Int](repeating: 0, count: outWidth), wx = [Int](repeating: 0, count: outWidth)
+        for (i, x) in columns.enumerated() {
             let fx = min(max((Double(x) + 0.5) * sx - 0.5, 0), Double(width - 1))
-            x0[x] = min(Int(fx), width - 1)
-            wx[x] = Int(((fx - Double(x0[x])) * 2048).rounded())
+            x0[i] = min(Int(fx), width - 1)
+            wx[i] = Int(((fx - Double(x0[i])) * 2048).rounded())
         }
-        var out = [UInt8](repeating: 0, count: newWidth * newHeight)
+        var out = [UInt8](repeating: 0, count: outWidth * rows.count)
         let w = width
         pixels.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
-                for y in 0..<newHeight {
+                for (j, y) in rows.enumerated() {
                     let fy = min(max((Double(y) + 0.5) * sy - 0.5, 0), Double(height - 1))
                     let y0 = min(Int(fy), height - 1), y1 = min(y0 + 1, height - 1)
                     let wy = Int(((fy - Double(y0)) * 2048).rounded())
                     let row0 = y0 * w, row1 = y1 * w
-                    for x in 0..<newWidth {
-                        let a = x0[x], b = min(a + 1, w - 1), f = wx[x]
+                    for i in 0..<outWidth {
+                        let a = x0[i], b = min(a + 1, w - 1), f = wx[i]
                         let top = Int(src[row0 + a]) * (2048 - f) + Int(src[row0 + b]) * f
                         let bottom = Int(src[row1 + a]) * (2048 - f) + Int(src[row1 + b]) * f
-                        dst[y * newWidth + x] = UInt8((top * (2048 - wy) + bottom * wy + (1 << 21)) >> 22)
+                        dst[j * outWidth + i] = UInt8((top * (2048 - wy) + bottom * wy + (1 << 21)) >> 22)
                     }
                 }
             }
         }
-        return GrayImage(width: newWidth, height: newHeight, pixels: out)
+        return GrayImage(width: outWidth, height: rows.count, pixels: out)
     }
 
     /// Area-averaged `width × height` miniature (each output pixel the mean of its source block).

@@ -16,10 +16,12 @@ struct IntegralImage {
     /// `(H+1, W+1)` sums of squares, wrapping.
     let squares: [UInt32]
 
-    init(_ image: GrayImage) {
+    /// - Parameter stride: the row stride (default `W + 1`); a larger one leaves the extra columns
+    ///   zero. Rounding strides up lets images of nearby widths share one scan layout.
+    init(_ image: GrayImage, stride requested: Int? = nil) {
         width = image.width
         height = image.height
-        stride = width + 1
+        stride = max(width + 1, requested ?? 0)
         var sums = [UInt32](repeating: 0, count: (height + 1) * stride)
         var squares = [UInt32](repeating: 0, count: (height + 1) * stride)
         let w = width, h = height, s = stride

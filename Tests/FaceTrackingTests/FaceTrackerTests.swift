@@ -80,3 +80,19 @@ import Testing
         #expect(bright.sum(x: 0, y: 0, width: 1200, height: 1000) == total)
     }
 }
+
+@Suite struct ResizedPartTests {
+    @Test func aPartOfAResizedImageIsThoseSamePixels() {
+        let values: [UInt8] = (0..<(37 * 23)).map { (i: Int) -> UInt8 in UInt8((i * 37 + i / 7) % 256) }
+        let image = GrayImage(width: 37, height: 23, pixels: values)
+        for (w, h) in [(30, 19), (37, 23), (15, 9)] {
+            let whole = image.resized(width: w, height: h)
+            let columns = 3..<(w - 2), rows = 2..<(h - 1)
+            let part = image.resized(width: w, height: h, columns: columns, rows: rows)
+            #expect(part.width == columns.count && part.height == rows.count)
+            var differing = 0
+            for y in rows { for x in columns where part[x - columns.lowerBound, y - rows.lowerBound] != whole[x, y] { differing += 1 } }
+            #expect(differing == 0, "\(w)×\(h): \(differing) pixels differ")
+        }
+    }
+}
