@@ -1,3 +1,6 @@
+import Dispatch
+import Foundation
+
 /// Multi-scale Viola–Jones face detection with a ``HaarCascade``: the image is shrunk by
 /// `scaleFactor` per level (bilinear), every window position is tested on the level's integral
 /// image, and the raw hits are grouped (``DetectionGrouping``) so each face gives one box.
@@ -69,51 +72,66 @@ public struct FaceDetector: Sendable {
         let ww = cascade.windowWidth, wh = cascade.windowHeight
         let shorter = min(image.width, image.height)
         let maximum = min(options.maximumSide ?? shorter, shorter)
-        var hits: [FaceBox] = []
+        var factors: [Double] = []
         var factor = max(1.0, Double(options.minimumSide) / Double(min(ww, wh)))
         while true {
             let levelWidth = Int((Double(image.width) / factor).rounded()), levelHeight = Int((Double(image.height) / factor).rounded())
             guard levelWidth >= ww, levelHeight >= wh, Double(min(ww, wh)) * factor <= Double(maximum) + 0.5 else { break }
-            defer { factor *= options.scaleFactor }
-            // Finer levels (large images) are stepped by 2 pixels, coarser ones by 1, as OpenCV does.
-            let step = factor > 2 ? 1 : 2
-            let f = factor
-            let columns = levelWidth - ww, rows = levelHeight - wh
-            var spans: [Span] = []
-            if let areas {
-                let side = Double(min(ww, wh)) * f
-                for area in areas where side >= area.minimumSide - 1e-9 && side <= area.maximumSide + 1e-9 {
-                    // Level positions x with x·f ≥ box.x and (x + ww)·f ≤ box.maxX, on the step grid.
-                    func first(_ v: Double) -> Int { let p = max(0, Int((v / f - 1e-9).rounded(.up))); return (p + step - 1) / step * step }
-                    let x0 = first(area.box.x), y0 = first(area.box.y)
-                    let x1 = min(columns, Int(((area.box.x + area.box.width) / f + 1e-9).rounded(.down)) - ww)
-                    let y1 = min(rows, Int(((area.box.y + area.box.height) / f + 1e-9).rounded(.down)) - wh)
-                    if x0 <= x1, y0 <= y1 { spans.append(Span(x0: x0, x1: x1, y0: y0, y1: y1)) }
-                }
-                if spans.isEmpty { continue }
-            } else {
-                spans = [Span(x0: 0, x1: columns, y0: 0, y1: rows)]
+            factors.append(factor)
+            factor *= options.scaleFactor
+        }
+        // Levels are independent: they run on all cores, and their hits join in level order, so the
+        // result is the serial one.
+        let levels = factors
+        let perLevel = LevelResults(count: levels.count)
+        DispatchQueue.concurrentPerform(iterations: levels.count) { i in
+            perLevel.store(levelWindows(image, factor: levels[i], within: areas), at: i)
+        }
+        return perLevel.joined
+    }
+
+    /// The accepted windows of the pyramid level `factor` (image pixels).
+    private func levelWindows(_ image: GrayImage, factor f: Double, within areas: [SearchArea]?) -> [FaceBox] {
+        let ww = cascade.windowWidth, wh = cascade.windowHeight
+        let levelWidth = Int((Double(image.width) / f).rounded()), levelHeight = Int((Double(image.height) / f).rounded())
+        var hits: [FaceBox] = []
+        // Finer levels (large images) are stepped by 2 pixels, coarser ones by 1, as OpenCV does.
+        let step = f > 2 ? 1 : 2
+        let columns = levelWidth - ww, rows = levelHeight - wh
+        var spans: [Span] = []
+        if let areas {
+            let side = Double(min(ww, wh)) * f
+            for area in areas where side >= area.minimumSide - 1e-9 && side <= area.maximumSide + 1e-9 {
+                // Level positions x with x·f ≥ box.x and (x + ww)·f ≤ box.maxX, on the step grid.
+                func first(_ v: Double) -> Int { let p = max(0, Int((v / f - 1e-9).rounded(.up))); return (p + step - 1) / step * step }
+                let x0 = first(area.box.x), y0 = first(area.box.y)
+                let x1 = min(columns, Int(((area.box.x + area.box.width) / f + 1e-9).rounded(.down)) - ww)
+                let y1 = min(rows, Int(((area.box.y + area.box.height) / f + 1e-9).rounded(.down)) - wh)
+                if x0 <= x1, y0 <= y1 { spans.append(Span(x0: x0, x1: x1, y0: y0, y1: y1)) }
             }
-            var seen = Set<Int>()
-            func add(_ x: Int, _ y: Int) {
-                if spans.count == 1 || seen.insert(y * levelWidth + x).inserted {
-                    hits.append(FaceBox(x: Double(x) * f, y: Double(y) * f, width: Double(ww) * f, height: Double(wh) * f))
-                }
+            if spans.isEmpty { return [] }
+        } else {
+            spans = [Span(x0: 0, x1: columns, y0: 0, y1: rows)]
+        }
+        var seen = Set<Int>()
+        func add(_ x: Int, _ y: Int) {
+            if spans.count == 1 || seen.insert(y * levelWidth + x).inserted {
+                hits.append(FaceBox(x: Double(x) * f, y: Double(y) * f, width: Double(ww) * f, height: Double(wh) * f))
             }
-            if areas == nil {
-                let integral = IntegralImage(image.resized(width: levelWidth, height: levelHeight))
-                for (x, y) in compiled.scan(integral, step: step, span: spans[0]) { add(x, y) }
-            } else {
-                // Only the part of the level each area's windows cover: the same pixels, so the
-                // same window sums (integral-image differences do not depend on the origin).
-                for span in spans {
-                    let part = image.resized(width: levelWidth, height: levelHeight,
-                                             columns: span.x0..<(span.x1 + ww), rows: span.y0..<(span.y1 + wh))
-                    let local = Span(x0: 0, x1: span.x1 - span.x0, y0: 0, y1: span.y1 - span.y0)
-                    // Strides rounded up to 32 so the scan's per-stride node layout is reused.
-                    let integral = IntegralImage(part, stride: (part.width + 1 + 31) / 32 * 32)
-                    for (x, y) in compiled.scan(integral, step: step, span: local) { add(x + span.x0, y + span.y0) }
-                }
+        }
+        if areas == nil {
+            let integral = IntegralImage(image.resized(width: levelWidth, height: levelHeight))
+            for (x, y) in compiled.scan(integral, step: step, span: spans[0]) { add(x, y) }
+        } else {
+            // Only the part of the level each area's windows cover: the same pixels, so the
+            // same window sums (integral-image differences do not depend on the origin).
+            for span in spans {
+                let part = image.resized(width: levelWidth, height: levelHeight,
+                                         columns: span.x0..<(span.x1 + ww), rows: span.y0..<(span.y1 + wh))
+                let local = Span(x0: 0, x1: span.x1 - span.x0, y0: 0, y1: span.y1 - span.y0)
+                // Strides rounded up to 32 so the scan's per-stride node layout is reused.
+                let integral = IntegralImage(part, stride: (part.width + 1 + 31) / 32 * 32)
+                for (x, y) in compiled.scan(integral, step: step, span: local) { add(x + span.x0, y + span.y0) }
             }
         }
         return hits
@@ -125,4 +143,16 @@ public struct FaceDetector: Sendable {
         /// Raw windows merged into this box (more = more certain).
         public var neighbours: Int
     }
+}
+
+/// Per-level window lists filled from several threads, joined in level order.
+private final class LevelResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var levels: [[FaceBox]]
+
+    init(count: Int) { levels = Array(repeating: [], count: count) }
+
+    func store(_ hits: [FaceBox], at index: Int) { lock.withLock { levels[index] = hits } }
+
+    var joined: [FaceBox] { lock.withLock { levels.flatMap { $0 } } }
 }
