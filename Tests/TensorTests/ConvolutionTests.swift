@@ -121,6 +121,19 @@ func referenceConv3d(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, stride s: [Int],
         #expect(Swift.abs(value - viaX) < 1e-4 * Swift.abs(value) && Swift.abs(value - viaW) < 1e-4 * Swift.abs(value))
     }
 
+    @Test(arguments: [2, Kernels.stackedTapsLimit, Kernels.stackedTapsLimit + 1])
+    func temporalTapsAllTapsInOneProductOrOneEach(outChannels: Int) throws {
+        // Up to `stackedTapsLimit` output channels every tap goes through one sgemm; above, one each.
+        let g = ConvGeometry(inChannels: 3, outChannels: outChannels, input: [5, 11, 12], kernel: [3, 5, 5], stride: [1, 2, 2],
+                             padding: [1, 2, 2])
+        #expect(Kernels.temporalTapsApply(g) && !Kernels.winogradApplies(g))
+        let x = randomTensor([2, 3, 5, 11, 12], seed: 120), w = randomTensor([outChannels, 3, 3, 5, 5], seed: 121)
+        let b = randomTensor([outChannels], seed: 122)
+        let reference = referenceConv3d(x, w, b, stride: [1, 2, 2], padding: [1, 2, 2])
+        expectClose("conv3d temporal taps, \(outChannels) outputs", try conv3d(x, weight: w, bias: b, stride: (1, 2, 2), padding: (1, 2, 2)),
+                    reference.values, shape: reference.shape)
+    }
+
     /// `(y, gx)` of a convolution computed by the kernels with or without Winograd.
     func kernelPaths(_ x: Tensor, _ w: Tensor, _ gy: Tensor, _ g: ConvGeometry, winograd: Bool) -> (Tensor, Tensor) {
         let y = Tensor.make(gy.shape) { out in

@@ -26,15 +26,31 @@ extension Kernels {
     static func resample(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ r: Resampling,
                          outer: Int, inner: Int, adjoint: Bool) {
         let (inRows, outRows) = adjoint ? (r.outputSize, r.inputSize) : (r.inputSize, r.outputSize)
-        parallelFor(outer, grain: max(1, elementwiseGrain / max(1, inner * outRows))) { range in
-            for o in range {
-                let p = src + o * inRows * inner, q = dst + o * outRows * inner
-                q.update(repeating: 0, count: outRows * inner)
-                for j in 0..<r.outputSize {
-                    for t in r.tapStart[j]..<r.tapStart[j + 1] {
-                        let w = r.weight[t]
-                        let (from, to) = adjoint ? (p + j * inner, q + r.index[t] * inner) : (p + r.index[t] * inner, q + j * inner)
-                        for i in 0..<inner { to[i] += w * from[i] }
+        let outputSize = r.outputSize
+        r.tapStart.withUnsafeBufferPointer { tapStart in
+            r.index.withUnsafeBufferPointer { index in
+                r.weight.withUnsafeBufferPointer { weight in
+                    parallelFor(outer, grain: max(1, elementwiseGrain / max(1, inner * outRows))) { range in
+                        for o in range {
+                            let p = src + o * inRows * inner, q = dst + o * outRows * inner
+                            if inner == 1 && !adjoint {
+                                // Along the last axis: one dot product of taps per output.
+                                for j in 0..<outputSize {
+                                    var sum: Float = 0
+                                    for t in tapStart[j]..<tapStart[j + 1] { sum += weight[t] * p[index[t]] }
+                                    q[j] = sum
+                                }
+                                continue
+                            }
+                            q.update(repeating: 0, count: outRows * inner)
+                            for j in 0..<outputSize {
+                                for t in tapStart[j]..<tapStart[j + 1] {
+                                    let w = weight[t]
+                                    let (from, to) = adjoint ? (p + j * inner, q + index[t] * inner) : (p + index[t] * inner, q + j * inner)
+                                    for i in 0..<inner { to[i] += w * from[i] }
+                                }
+                            }
+                        }
                     }
                 }
             }
@@ -47,29 +63,41 @@ extension Kernels {
                         planes: Int, input: [Int], output: [Int], kernel: [Int], stride: [Int], padding: [Int]) {
         let (D, H, W) = (input[0], input[1], input[2])
         let (Do, Ho, Wo) = (output[0], output[1], output[2])
+        let (kd, kh, kw) = (kernel[0], kernel[1], kernel[2])
+        let (sd, sh, sw) = (stride[0], stride[1], stride[2])
+        let (pd, ph, pw) = (padding[0], padding[1], padding[2])
         let inPlane = D * H * W, outPlane = Do * Ho * Wo
-        parallelFor(planes, grain: max(1, elementwiseGrain / max(1, outPlane * kernel.elementCount))) { range in
+        parallelFor(planes, grain: max(1, elementwiseGrain / max(1, outPlane * kd * kh * kw))) { range in
             for plane in range {
                 let p = x + plane * inPlane
                 var q = y + plane * outPlane, a = argmax + plane * outPlane
                 for od in 0..<Do {
-                    let d0 = od * stride[0] - padding[0]
-                    let dRange = max(d0, 0)..<min(d0 + kernel[0], D)
+                    let d0 = od * sd - pd
+                    let dLow = max(d0, 0), dHigh = min(d0 + kd, D)
                     for oh in 0..<Ho {
-                        let h0 = oh * stride[1] - padding[1]
-                        let hRange = max(h0, 0)..<min(h0 + kernel[1], H)
+                        let h0 = oh * sh - ph
+                        let hLow = max(h0, 0), hHigh = min(h0 + kh, H)
                         for ow in 0..<Wo {
-                            let w0 = ow * stride[2] - padding[2]
-                            let wRange = max(w0, 0)..<min(w0 + kernel[2], W)
-                            var best = -Float.infinity, bestIndex = (dRange.lowerBound * H + hRange.lowerBound) * W + wRange.lowerBound
-                            for id in dRange {
-                                for ih in hRange {
+                            let w0 = ow * sw - pw
+                            let wLow = max(w0, 0), wHigh = min(w0 + kw, W)
+                            var best = -Float.infinity, bestIndex = (dLow * H + hLow) * W + wLow
+                            var id = dLow
+                            while id < dHigh {
+                                var ih = hLow
+                                while ih < hHigh {
                                     let row = (id * H + ih) * W
-                                    for iw in wRange where p[row + iw] > best || p[row + iw].isNaN {
-                                        best = p[row + iw]
-                                        bestIndex = row + iw
+                                    var iw = wLow
+                                    while iw < wHigh {
+                                        let v = p[row + iw]
+                                        if v > best || v.isNaN {
+                                            best = v
+                                            bestIndex = row + iw
+                                        }
+                                        iw += 1
                                     }
+                                    ih += 1
                                 }
+                                id += 1
                             }
                             q.pointee = best
                             a.pointee = Int32(bestIndex)
