@@ -102,6 +102,22 @@ struct FaceFramingTests {
         #expect(try analyzer.analyze(path: path, options: fixed).mouth?.mode == .region)
     }
 
+    @Test("a small (320×180) talking head is tracked: the probe of a few frames finds its face", .enabled(if: available))
+    func smallTalkingHeadIsTracked() throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let video = try TalkingHeadVideo.make(from: Self.root.appendingPathComponent("Samples/genuine.mp4").path,
+                                              to: folder.appendingPathComponent("small-head.mp4").path, frameScale: 0.5)
+        let info = try MediaProbe.probe(video.path)
+        #expect(info.video?.width == 320 && info.video?.height == 180)
+        let location = try MouthLocator.locate(path: video.path, info: info, framing: .automatic)
+        #expect(location.mode == .tracked)
+        let region = try #require(location.regions?.region(at: 40))
+        let centre = video.mouthCentres[40]
+        #expect(abs(Double(region.x) + Double(region.width) / 2 - centre.x) < Double(region.width) / 4)
+        #expect(abs(Double(region.y) + Double(region.height) / 2 - centre.y) < Double(region.height) / 4)
+    }
+
     @Test("mouth-centred samples stay whole-frame under automatic framing")
     func mouthCentredStaysWholeFrame() throws {
         let (analyzer, options) = try analyzer()

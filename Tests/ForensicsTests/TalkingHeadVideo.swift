@@ -32,7 +32,9 @@ struct TalkingHeadVideo {
         return (48...67).map { (x: points[$0]!.0, y: points[$0]!.1) }
     }
 
-    static func make(from sample: String, to path: String, zoom: Double = 2.5) throws -> TalkingHeadVideo {
+    /// - Parameter frameScale: the frame is 640×360 times this, and the picture in it scaled alike.
+    static func make(from sample: String, to path: String, zoom: Double = 2.5, frameScale: Double = 1) throws -> TalkingHeadVideo {
+        let zoom = zoom * frameScale
         guard let photoFrame = try VideoReader(path: photoFolder + "/" + photoName).next() else { throw MediaError.noFramesDecoded(path: photoName, stream: "image") }
         let photo = photoFrame.image
         let lips = try lips()
@@ -41,12 +43,12 @@ struct TalkingHeadVideo {
         let side = mouthWidth * zoom / 0.56
         let mouths = try VideoReader(path: sample).readAll().map(\.image)
         let audio = try AudioReader(path: sample).readAll()
-        let width = 640, height = 360
+        let width = Int(320 * frameScale) * 2, height = Int(180 * frameScale) * 2
         let writer = try MP4Writer(path: path, video: .init(width: width, height: height, crf: 20), audio: .init())
         var centres: [(x: Double, y: Double)] = []
         for (t, mouth) in mouths.enumerated() {
             // The photo point (lipX, lipY) lands at (260 + t/2, 200 − t/5): a slow drift.
-            let cx = 260 + Double(t) * 0.5, cy = 200 - Double(t) * 0.2
+            let cx = (260 + Double(t) * 0.5) * frameScale, cy = (200 - Double(t) * 0.2) * frameScale
             let dx = cx - lipX * zoom, dy = cy - lipY * zoom
             var pixels = [UInt8](repeating: 30, count: width * height * 3)
             for y in 0..<height {
