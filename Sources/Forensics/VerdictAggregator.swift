@@ -54,8 +54,7 @@ public struct VerdictAggregator: Sendable, Hashable, Codable {
             return Verdict(status: .noSpeech, manipulationProbability: nil, threshold: threshold, margin: margin,
                            uncertain: true, windowProbabilities: windowProbabilities, windowVotes: votes, aggregation: aggregation)
         }
-        let top = voting.sorted(by: >).prefix(aggregation.k)
-        let p = Float(top.reduce(0.0) { $0 + Double($1) } / Double(top.count))
+        let p = AggregationRule.topKMean(aggregation.k).apply(voting)!
         return Verdict(status: p >= threshold ? .fake : .real, manipulationProbability: p, threshold: threshold, margin: margin,
                        uncertain: abs(p - threshold) < margin, windowProbabilities: windowProbabilities,
                        windowVotes: votes, aggregation: aggregation)

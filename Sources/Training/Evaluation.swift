@@ -14,14 +14,18 @@ public struct EvaluatedClip: Codable, Sendable {
     /// Per-frame sync probability and the clip's per-frame sync labels (partial clips).
     public var frameSync: [Float]?
     public var frameSyncLabels: [Int]?
+    /// Probabilities of the windows that voted (had speech), in time order.
+    public var windowProbabilities: [Float]?
     public var error: String?
 
     enum CodingKeys: String, CodingKey {
         case path, label, kind, offsetFrames = "offset_frames", snrDB = "snr_db", probability
-        case estimatedOffset = "estimated_offset", frameSync = "frame_sync", frameSyncLabels = "frame_sync_labels", error
+        case estimatedOffset = "estimated_offset", frameSync = "frame_sync", frameSyncLabels = "frame_sync_labels"
+        case windowProbabilities = "window_probabilities", error
     }
 
-    public init(example: TrainingExample, probability: Float?, estimatedOffset: Int?, frameSync: [Float]?, error: String?) {
+    public init(example: TrainingExample, probability: Float?, estimatedOffset: Int?, frameSync: [Float]?,
+                windowProbabilities: [Float]? = nil, error: String?) {
         path = example.path
         label = example.label
         kind = example.kind
@@ -31,6 +35,7 @@ public struct EvaluatedClip: Codable, Sendable {
         self.estimatedOffset = estimatedOffset
         self.frameSync = frameSync
         frameSyncLabels = example.kind == "partial" ? example.frameSync : nil
+        self.windowProbabilities = windowProbabilities
         self.error = error
     }
 
@@ -87,11 +92,13 @@ public struct EvaluationReport: Codable, Sendable {
     public var confusion: DetectionMetrics.Confusion
     public var noSpeech: Int
     public var errors: Int
+    /// The window-aggregation rules compared on the same windows (empty without window probabilities).
+    public var aggregation: [AggregationComparison]
 
     enum CodingKeys: String, CodingKey {
         case threshold, thresholdAt1FPR = "threshold_at_1_fpr", overall, perKind = "per_kind", perOffset = "per_offset"
         case perSNR = "per_snr", offsetExact = "offset_exact", offsetWithinOne = "offset_within_1", offsetClips = "offset_clips"
-        case partialFrameAUC = "partial_frame_auc", confusion, noSpeech = "no_speech", errors
+        case partialFrameAUC = "partial_frame_auc", confusion, noSpeech = "no_speech", errors, aggregation
     }
 
     /// Computes every metric from analysed clips at `threshold`.
@@ -149,6 +156,7 @@ public struct EvaluationReport: Codable, Sendable {
             for (s, l) in zip(sync, labels) where s.isFinite { frameScores.append(1 - s); frameLabels.append(l == 0 ? 1 : 0) }
         }
         partialFrameAUC = DetectionMetrics.rocAUC(scores: frameScores, labels: frameLabels)
+        aggregation = AggregationComparison.compare(clips)
     }
 
     /// A readable table.
@@ -176,6 +184,16 @@ public struct EvaluationReport: Codable, Sendable {
         lines.append("frame-level AUC on partial clips: \(f(partialFrameAUC))")
         lines.append("confusion at threshold: TP \(confusion.truePositives)  FP \(confusion.falsePositives)  TN \(confusion.trueNegatives)  FN \(confusion.falseNegatives)")
         lines.append("clips without speech: \(noSpeech); clips that failed: \(errors)")
+        if let first = aggregation.first {
+            let kinds = Set(aggregation.flatMap(\.perKindAUC.keys)).sorted()
+            lines.append("")
+            lines.append("window aggregation on the same windows (\(first.clips) clips, \(first.longClips) with more than 3 voting windows):")
+            lines.append("rule          AUC     AP      TPR@1FPR" + kinds.map { "  " + $0.padding(toLength: 8, withPad: " ", startingAt: 0) }.joined())
+            for a in aggregation {
+                lines.append(a.rule.padding(toLength: 12, withPad: " ", startingAt: 0) + "  " + [f(a.auc), f(a.averagePrecision), f(a.detectionAt1FPR) + "  "].joined(separator: "  ")
+                             + kinds.map { "  " + f(a.perKindAUC[$0]).padding(toLength: 8, withPad: " ", startingAt: 0) }.joined())
+            }
+        }
         return lines.joined(separator: "\n")
     }
 }

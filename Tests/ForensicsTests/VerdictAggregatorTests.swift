@@ -14,6 +14,23 @@ import Testing
         #expect(v.aggregation.k == 3 && v.aggregation.votingWindows == 5)
     }
 
+    @Test func aggregationRulesByDefinition() {
+        let even: [Float] = [0.1, 0.9, 0.4, 0.6]
+        func close(_ rule: AggregationRule, _ values: [Float], _ expected: Float) -> Bool {
+            guard let p = rule.apply(values) else { return false }
+            return abs(p - expected) < 1e-6
+        }
+        #expect(close(.mean, even, 0.5))
+        #expect(close(.median, even, 0.5))
+        #expect(close(.median, [0.2, 0.8, 0.3], 0.3))
+        #expect(close(.maximum, even, 0.9))
+        #expect(close(.topKMean(2), even, 0.75))
+        #expect(close(.topKMean(3), even, (0.9 + 0.6 + 0.4) / 3))
+        #expect(close(.topKMean(9), even, 0.5)) // more than there are: the mean
+        #expect(AggregationRule.mean.apply([]) == nil)
+        #expect(AggregationRule.compared.map(\.description) == ["mean", "median", "max", "top-2 mean", "top-3 mean", "top-5 mean"])
+    }
+
     @Test func silentWindowsDoNotVote() throws {
         let plan = try WindowPlan(frameCount: 100) // windows at 0, 25, 50
         var speech = [Bool](repeating: false, count: 100)
