@@ -36,7 +36,11 @@ public enum FaceTrackingPass {
         /// between them look only around the faces already tracked (``FaceDetector/SearchArea``),
         /// which gives the same boxes as a whole-frame search for those faces. A face entering the
         /// picture is found within this many frames. 0 or `detectEvery`: every search is whole-frame.
-        public var fullSearchEvery = 50
+        public var fullSearchEvery = 100
+        /// Sizes a local search looks at: `1/localSizeRange` to `localSizeRange` times the tracked
+        /// face (a face zooming by more than this within `detectEvery` frames is found again by the
+        /// next whole-frame search).
+        public var localSizeRange = 1.25
         /// Frames wider than this are shrunk to it for detection.
         public var detectionWidth = 480
         /// Smallest face searched, pixels at the detection size (the cascade's 24: 24 of 480 ≈
@@ -114,7 +118,8 @@ public enum FaceTrackingPass {
                     fullSearches += 1
                 } else {
                     // Around each tracked face; the area widens with each round it was missed.
-                    let areas = tracker.openTracks.map { FaceDetector.SearchArea.around($0.box, margin: min(1.5, 0.5 + 0.25 * Double($0.missed))) }
+                    let areas = tracker.openTracks.map { FaceDetector.SearchArea.around($0.box, margin: min(1.5, 0.5 + 0.25 * Double($0.missed)),
+                                                                                sizeRange: options.localSizeRange) }
                     faces = areas.isEmpty ? [] : detector.detect(gray, within: areas).map(\.box)
                 }
                 tracker.observe(frame: frame.index, detections: faces, sceneCut: cut)
