@@ -18,6 +18,11 @@ public struct GrayImage: Sendable, Equatable {
         self.init(width: width, height: height, pixels: [UInt8](repeating: value, count: width * height))
     }
 
+    /// The decoder's luminance as it is.
+    public init(_ luma: LumaImage) {
+        self.init(width: luma.width, height: luma.height, pixels: luma.pixels)
+    }
+
     /// BT.601 luma of an RGB image, `Y = (77R + 150G + 29B + 128) >> 8`.
     public init(_ image: RGBImage) {
         let n = image.width * image.height

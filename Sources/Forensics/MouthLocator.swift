@@ -137,7 +137,7 @@ public enum MouthLocator {
         for frame in picks {
             let reader = try VideoReader(path: path, options: VideoReadOptions(
                 range: TimeRange(startSeconds: Double(frame) / fps, durationSeconds: 1 / fps), limits: limits, decoderThreads: 1))
-            guard let decoded = try reader.next() else { continue }
+            guard let decoded = try reader.nextLuma() else { continue }
             if !detector.detect(GrayImage(decoded.image)).isEmpty { return true }
         }
         return false

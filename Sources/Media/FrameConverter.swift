@@ -1,6 +1,6 @@
 import CFFmpeg
 
-/// Converts decoded frames to ``RGBImage``: crops a region given in displayed
+/// Converts decoded frames to ``RGBImage`` (or ``LumaImage``): crops a region given in displayed
 /// coordinates, scales with swscale to the requested size and applies the
 /// stream's display rotation. Owns its `SwsContext` and staging frame.
 final class FrameConverter {
@@ -29,6 +29,20 @@ final class FrameConverter {
     /// - Throws: ``MediaError/regionOutsideFrame(region:frameWidth:frameHeight:)``
     ///   when the region does not fit the displayed frame, or an FFmpeg error.
     func convert(_ frame: Frame, region: RegionOfInterest?) throws -> RGBImage {
+        let (bytes, size) = try convert(frame, region: region, format: AV_PIX_FMT_RGB24, bytesPerPixel: 3)
+        return RGBImage(width: size.width, height: size.height, pixels: bytes).rotatedClockwise(rotation)
+    }
+
+    /// The same cut and scaling of the luminance only (swscale's full-range GRAY8).
+    func convertLuma(_ frame: Frame, region: RegionOfInterest?) throws -> LumaImage {
+        let (bytes, size) = try convert(frame, region: region, format: AV_PIX_FMT_GRAY8, bytesPerPixel: 1)
+        return LumaImage(width: size.width, height: size.height, pixels: bytes).rotatedClockwise(rotation)
+    }
+
+    /// Crops (stored coordinates) and scales `frame` to `format`; returns the packed stored-orientation
+    /// pixels and their size.
+    private func convert(_ frame: Frame, region: RegionOfInterest?, format: AVPixelFormat,
+                         bytesPerPixel: Int) throws -> ([UInt8], (width: Int, height: Int)) {
         let storedWidth = frame.width
         let storedHeight = frame.height
         let swaps = rotation == 90 || rotation == 270
@@ -51,34 +65,35 @@ final class FrameConverter {
             cropped.pointer.pointee.crop_bottom = Int(storedHeight - stored.y - stored.height)
             try check(av_frame_apply_cropping(cropped.pointer, Int32(AV_FRAME_CROP_UNALIGNED)), "cropping to \(displayRegion)")
         }
-        let image = try scale(cropped, to: storedTarget)
+        let bytes = try scale(cropped, to: storedTarget, format: format, bytesPerPixel: bytesPerPixel)
         cropped.unref()
-        return image.rotatedClockwise(rotation)
+        return (bytes, storedTarget)
     }
 
-    private func scale(_ source: Frame, to size: (width: Int, height: Int)) throws -> RGBImage {
+    private func scale(_ source: Frame, to size: (width: Int, height: Int), format: AVPixelFormat, bytesPerPixel: Int) throws -> [UInt8] {
         let sourceFormat = AVPixelFormat(rawValue: source.pointer.pointee.format)
         scaler = sws_getCachedContext(
             scaler, Int32(source.width), Int32(source.height), sourceFormat,
-            Int32(size.width), Int32(size.height), AV_PIX_FMT_RGB24,
+            Int32(size.width), Int32(size.height), format,
             Int32(SWS_AREA), nil, nil, nil)
         guard let scaler else {
             throw MediaError.ffmpeg(operation: "preparing the scaler from \(source.width)×\(source.height)",
                                     code: cffmpeg_averror(EINVAL), message: "unsupported pixel format or size")
         }
-        if staging.width != size.width || staging.height != size.height || staging.isEmpty {
+        if staging.width != size.width || staging.height != size.height || staging.pointer.pointee.format != format.rawValue
+            || staging.isEmpty {
             staging.unref()
             staging.pointer.pointee.width = Int32(size.width)
             staging.pointer.pointee.height = Int32(size.height)
-            staging.pointer.pointee.format = AV_PIX_FMT_RGB24.rawValue
-            try check(av_frame_get_buffer(staging.pointer, 0), "allocating an RGB frame")
+            staging.pointer.pointee.format = format.rawValue
+            try check(av_frame_get_buffer(staging.pointer, 0), "allocating a \(bytesPerPixel == 1 ? "luminance" : "RGB") frame")
         }
-        try check(av_frame_make_writable(staging.pointer), "allocating an RGB frame")
+        try check(av_frame_make_writable(staging.pointer), "allocating a \(bytesPerPixel == 1 ? "luminance" : "RGB") frame")
         let sourceData = UnsafePointer<UnsafePointer<UInt8>?>(OpaquePointer(source.planes))
         let rows = sws_scale(scaler, sourceData, source.lineSizes, 0, Int32(source.height), staging.planes, staging.lineSizes)
         try check(rows, "scaling a \(source.width)×\(source.height) frame")
 
-        let rowBytes = size.width * 3
+        let rowBytes = size.width * bytesPerPixel
         var pixels = [UInt8](repeating: 0, count: rowBytes * size.height)
         let stride = Int(staging.pointer.pointee.linesize.0)
         let base = staging.pointer.pointee.data.0!
@@ -87,6 +102,6 @@ final class FrameConverter {
                 (target.baseAddress! + y * rowBytes).copyMemory(from: base + y * stride, byteCount: rowBytes)
             }
         }
-        return RGBImage(width: size.width, height: size.height, pixels: pixels)
+        return pixels
     }
 }

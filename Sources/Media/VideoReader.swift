@@ -13,6 +13,16 @@ public struct VideoFrame: Sendable {
     public var seconds: Double { TimeConventions.videoFrameStart(index) }
 }
 
+/// One frame of the 25 fps timeline as luminance only (``VideoReader/nextLuma()``).
+public struct LumaFrame: Sendable {
+    /// Frame index `t` on the 25 fps timeline.
+    public let index: Int
+    /// Presentation time of the source frame shown, seconds.
+    public let sourceSeconds: Double
+    /// The (cropped, scaled, rotation-corrected) luminance.
+    public let image: LumaImage
+}
+
 /// How to read video.
 public struct VideoReadOptions: Sendable {
     /// Part of the timeline to read.
@@ -122,6 +132,27 @@ public final class VideoReader {
     /// - Throws: ``MediaError`` when nothing can be decoded, a frame exceeds a
     ///   limit, or the region does not fit the frame.
     public func next() throws -> VideoFrame? {
+        guard let region = try advanceToNextIndex() else { return nil }
+        if currentImage == nil || currentImageRegion != region {
+            currentImage = try converter.convert(current, region: region)
+            currentImageRegion = region
+        }
+        defer { nextIndex += 1 }
+        return VideoFrame(index: nextIndex, sourceSeconds: currentSeconds, image: currentImage!)
+    }
+
+    /// The next 25 fps frame as luminance only (no colour conversion: cheaper than ``next()``).
+    /// Use one of `next()` and `nextLuma()` per reader.
+    /// - Throws: as ``next()``.
+    public func nextLuma() throws -> LumaFrame? {
+        guard let region = try advanceToNextIndex() else { return nil }
+        defer { nextIndex += 1 }
+        return LumaFrame(index: nextIndex, sourceSeconds: currentSeconds, image: try converter.convertLuma(current, region: region))
+    }
+
+    /// Makes `current` the source frame of `nextIndex`; returns the region to cut from it
+    /// (`.some(nil)` for the whole frame), or nil at the end.
+    private func advanceToNextIndex() throws -> RegionOfInterest?? {
         if let endIndex, nextIndex >= endIndex { return nil }
         let samplePoint = (Double(nextIndex) + 0.5) / Double(TimeConventions.videoFPS)
         try advance(to: samplePoint)
@@ -130,13 +161,7 @@ public final class VideoReader {
             return nil
         }
         if exhausted, lookaheadSeconds == nil, samplePoint >= currentEndSeconds { return nil }
-        let region = options.regionTrack?.region(at: nextIndex) ?? options.region
-        if currentImage == nil || currentImageRegion != region {
-            currentImage = try converter.convert(current, region: region)
-            currentImageRegion = region
-        }
-        defer { nextIndex += 1 }
-        return VideoFrame(index: nextIndex, sourceSeconds: currentSeconds, image: currentImage!)
+        return .some(options.regionTrack?.region(at: nextIndex) ?? options.region)
     }
 
     /// Reads every remaining frame of the range.
