@@ -1,7 +1,7 @@
 /// A way to turn the probabilities of a clip's voting windows into one clip probability.
-/// ``VerdictAggregator`` uses ``topKMean(_:)``; the others exist so that `syncdefense eval` can
-/// measure the choice against its alternatives on the same windows (`Docs/analysis.md`).
-public enum AggregationRule: Sendable, Hashable, CustomStringConvertible {
+/// ``VerdictAggregator`` uses ``mean`` unless told otherwise; `syncdefense eval` scores every rule
+/// of ``compared`` on the same windows (the measurements behind the default: `Docs/analysis.md`).
+public enum AggregationRule: Sendable, Hashable, CustomStringConvertible, Codable {
     /// The mean of all voting windows.
     case mean
     /// The median of all voting windows (the mean of the middle two for an even count).
@@ -20,6 +20,58 @@ public enum AggregationRule: Sendable, Hashable, CustomStringConvertible {
         case .median: "median"
         case .maximum: "max"
         case .topKMean(let k): "top-\(k) mean"
+        }
+    }
+
+    /// The name in the analysis JSON (`aggregation.method`): mean, median, max, top_k_mean.
+    public var method: String {
+        switch self {
+        case .mean: "mean"
+        case .median: "median"
+        case .maximum: "max"
+        case .topKMean: "top_k_mean"
+        }
+    }
+
+    /// The rule's name on the command line: mean, median, max, or top-K (e.g. top-3).
+    public var argument: String {
+        if case .topKMean(let k) = self { return "top-\(k)" }
+        return method
+    }
+
+    /// Parses ``argument``'s forms (and `top_k_mean:K`).
+    /// - Throws: ``ForensicsError/invalidParameter(_:)`` naming the accepted forms.
+    public init(parsing text: String) throws {
+        let lower = text.lowercased()
+        switch lower {
+        case "mean": self = .mean
+        case "median": self = .median
+        case "max", "maximum": self = .maximum
+        default:
+            let digits = lower.hasPrefix("top-") ? lower.dropFirst(4) : lower.hasPrefix("top_k_mean:") ? lower.dropFirst(11) : ""
+            guard let k = Int(digits), k >= 1 else {
+                throw ForensicsError.invalidParameter("aggregation \"\(text)\": expected mean, median, max or top-K (K ≥ 1, e.g. top-3)")
+            }
+            self = .topKMean(k)
+        }
+    }
+
+    public init(from decoder: Swift.Decoder) throws {
+        try self.init(parsing: try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: Swift.Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(argument)
+    }
+
+    /// Windows averaged for `count` voting windows (1 for the median of an odd count and the max).
+    public func windowsAveraged(of count: Int) -> Int {
+        switch self {
+        case .mean: count
+        case .median: count % 2 == 1 ? 1 : 2
+        case .maximum: 1
+        case .topKMean(let k): min(k, count)
         }
     }
 

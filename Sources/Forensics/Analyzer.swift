@@ -204,7 +204,7 @@ public final class Analyzer: @unchecked Sendable {
         analysis.provenance = Analysis.Provenance(
             inputSHA256: inputHash, weightsSHA256: weightsSHA256, version: version, preset: c.name,
             parameters: ["hop_frames": String(hop), "window_frames": String(w), "threshold": String(options.aggregator.threshold),
-                         "margin": String(options.aggregator.margin), "top_k": String(options.aggregator.topK),
+                         "margin": String(options.aggregator.margin), "aggregation": options.aggregator.rule.argument,
                          "region": Self.describe(mouthLocation), "max_shift": String(options.maxShift)],
             wallTimeSeconds: Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9)
         analysis.provenance.trackingSeconds = mouthLocation.trackingSeconds

@@ -13,7 +13,7 @@ struct DetectionOptions: Equatable, Sendable {
     }
 
     enum Name: String, CaseIterable {
-        case roi, face, threshold, margin, detail
+        case roi, face, threshold, margin, aggregation, detail
     }
 
     /// Mouth region `x,y,w,h` in the displayed frame; nil = found by face tracking.
@@ -24,6 +24,8 @@ struct DetectionOptions: Equatable, Sendable {
     var threshold: Float?
     /// Uncertain within this of the threshold; nil = the server's default.
     var margin: Float?
+    /// `aggregation=mean|median|max|top-K`: how window probabilities make the clip's.
+    var aggregation = AggregationRule.mean
     var detail = Detail.seed
 
     /// Reads `pairs`, later ones winning.
@@ -63,6 +65,12 @@ struct DetectionOptions: Equatable, Sendable {
                 throw APIError.badRequest("margin '\(value)': expected a number in 0…0.5")
             }
             margin = number
+        case .aggregation:
+            do {
+                aggregation = try AggregationRule(parsing: value)
+            } catch {
+                throw APIError.badRequest("aggregation '\(value)': expected mean, median, max or top-K (K ≥ 1, e.g. top-3)")
+            }
         case .detail:
             guard let level = Detail(rawValue: value) else {
                 throw APIError.badRequest("detail '\(value)': expected seed or full")
@@ -82,6 +90,7 @@ struct DetectionOptions: Equatable, Sendable {
         options.limits = limits
         options.aggregator.threshold = threshold ?? storedThreshold ?? 0.5
         options.aggregator.margin = margin ?? defaultMargin
+        options.aggregator.rule = aggregation
         options.keepExplanations = explanations
         return options
     }

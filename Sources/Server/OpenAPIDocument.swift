@@ -66,6 +66,7 @@ enum OpenAPIDocument {
                             "properties": [
                                 "file": ["type": "string", "format": "binary"],
                                 "roi": ["type": "string"], "face": ["type": "string"], "threshold": ["type": "string"], "margin": ["type": "string"],
+                                "aggregation": ["type": "string"],
                                 "detail": ["type": "string", "enum": ["seed", "full"]],
                             ] as [String: Any],
                         ] as [String: Any]],
@@ -108,6 +109,9 @@ enum OpenAPIDocument {
              "schema": ["type": "number", "minimum": 0, "maximum": 1]],
             ["name": "margin", "in": "query", "description": "Uncertain within this of the threshold",
              "schema": ["type": "number", "minimum": 0, "maximum": 0.5]],
+            ["name": "aggregation", "in": "query",
+             "description": "How window probabilities make the clip's: mean (calibrated for any clip length), median, max, or top-K (the mean of the K highest)",
+             "schema": ["type": "string", "pattern": "^(mean|median|max|top-[1-9][0-9]*)$", "default": "mean"]],
             ["name": "detail", "in": "query", "description": "seed: the four keys; full: also the whole analysis under `analysis`",
              "schema": ["type": "string", "enum": ["seed", "full"], "default": "seed"]],
         ]

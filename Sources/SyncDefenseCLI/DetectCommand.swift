@@ -41,6 +41,7 @@ struct DetectCommand: AsyncParsableCommand {
             options.limits = limits.limits
             options.aggregator.threshold = verdict.threshold ?? analyzer.storedThreshold ?? 0.5
             options.aggregator.margin = verdict.margin
+            options.aggregator.rule = try verdict.aggregationRule
             analysis = try analyzer.analyzer.analyze(path: file, options: options)
         } catch {
             printError("syncdefense detect: \(file): \(error)")

@@ -47,6 +47,7 @@ struct InspectCommand: AsyncParsableCommand {
             options.faceCascade = verdict.faceCascade
             options.limits = limits.limits
             options.aggregator.margin = verdict.margin
+            options.aggregator.rule = try verdict.aggregationRule
             state = WorkbenchState(file: file, frameCount: try WorkbenchSources.estimatedFrames(path: file, limits: options.limits),
                                    hopFrames: options.hopFrames, weightsFile: url.path)
             let base = options, threshold = verdict.threshold, input = file

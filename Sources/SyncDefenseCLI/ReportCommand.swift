@@ -38,7 +38,8 @@ struct ReportCommand: AsyncParsableCommand {
             let analyzer = try Analyzer(weights: url, version: SyncDefenseVersion.string)
             let folder = try EvidenceReportMaker.write(analyzer: analyzer, weightsPath: url.path, inputPath: file,
                                                        framing: try verdict.framing, faceCascade: verdict.faceCascade,
-                                                       threshold: verdict.threshold, margin: verdict.margin, limits: limits.limits,
+                                                       threshold: verdict.threshold, margin: verdict.margin,
+                                                       aggregation: try verdict.aggregationRule, limits: limits.limits,
                                                        analyst: analyst, bookmarks: [], force: force, to: URL(fileURLWithPath: out))
             printError("wrote \(folder.path)")
         } catch {
@@ -51,12 +52,13 @@ struct ReportCommand: AsyncParsableCommand {
 /// The one way reports are made (the command, the workbench's export key and the HTTP API).
 enum EvidenceReportMaker {
     static func write(analyzer: Analyzer, weightsPath: String?, inputPath: String, framing: MouthFraming, faceCascade: String?,
-                      threshold: Float?, margin: Float = 0.1, limits: MediaLimits, analyst: String?, bookmarks: [Bookmark], force: Bool,
+                      threshold: Float?, margin: Float = 0.1, aggregation: AggregationRule = .mean, limits: MediaLimits, analyst: String?, bookmarks: [Bookmark], force: Bool,
                       to folder: URL) throws -> URL {
         var options = AnalysisOptions()
         options.framing = framing
         options.faceCascade = faceCascade
         options.aggregator.margin = margin
+        options.aggregator.rule = aggregation
         options.limits = limits
         options.keepExplanations = true
         options.aggregator.threshold = threshold ?? analyzer.storedThreshold ?? 0.5

@@ -23,12 +23,21 @@ struct VerdictOptions: ParsableArguments {
     @Option(help: "Uncertain when the probability is within this of the threshold.")
     var margin: Float = 0.1
 
+    @Option(help: ArgumentHelp("How window probabilities make the clip's: mean (calibrated for any clip length), median, max, or top-K (the mean of the K highest: more sensitive to a short manipulation, but more false alarms on long clips at the same threshold).", valueName: "mean|median|max|top-K"))
+    var aggregation: String = "mean"
+
     func validate() throws {
         if let threshold, !(0...1).contains(threshold) { throw ValidationError("--threshold must be in 0…1") }
         guard (0...0.5).contains(margin) else { throw ValidationError("--margin must be in 0…0.5") }
         if let roi { _ = try RegionOfInterest(parsing: roi) }
         if roi != nil && face != nil { throw ValidationError("give --roi or --face, not both") }
         if let face { _ = try MouthFraming(parsingFace: face) }
+        do { _ = try AggregationRule(parsing: aggregation) } catch { throw ValidationError("--aggregation: \(error)") }
+    }
+
+    /// The parsed `--aggregation`.
+    var aggregationRule: AggregationRule {
+        get throws { try AggregationRule(parsing: aggregation) }
     }
 
     /// How the mouth is found: `--roi`, `--face`, or face tracking.

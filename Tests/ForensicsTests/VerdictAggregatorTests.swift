@@ -3,15 +3,32 @@ import Foundation
 import Testing
 
 @Suite struct VerdictAggregatorTests {
-    @Test func topKMeanOfVotingWindows() throws {
+    @Test func meanOfVotingWindowsByDefaultTopKOnRequest() throws {
         let plan = try WindowPlan(frameCount: 150) // 5 windows
         let probs: [Float] = [0.1, 0.9, 0.8, 0.7, 0.2]
-        let v = try VerdictAggregator().aggregate(plan: plan, windowProbabilities: probs, speech: nil)
+        let mean = try VerdictAggregator().aggregate(plan: plan, windowProbabilities: probs, speech: nil)
+        #expect(abs(mean.manipulationProbability! - 0.54) < 1e-6)
+        #expect(mean.status == .fake && mean.uncertain) // 0.54 is within 0.1 of 0.5
+        #expect(mean.aggregation.method == "mean" && mean.aggregation.k == 5 && mean.aggregation.votingWindows == 5)
+        let v = try VerdictAggregator(rule: .topKMean(3)).aggregate(plan: plan, windowProbabilities: probs, speech: nil)
         #expect(abs(v.manipulationProbability! - 0.8) < 1e-6)
         #expect(v.status == .fake && v.isFake && !v.isReal)
         #expect(abs(v.confidence - 0.8) < 1e-6)
         #expect(!v.uncertain)
-        #expect(v.aggregation.k == 3 && v.aggregation.votingWindows == 5)
+        #expect(v.aggregation.method == "top_k_mean" && v.aggregation.k == 3 && v.aggregation.votingWindows == 5)
+    }
+
+    @Test func aggregationRulesParseAndRoundTrip() throws {
+        for text in ["mean", "median", "max", "top-3", "top-12"] {
+            let rule = try AggregationRule(parsing: text)
+            #expect(rule.argument == text)
+            let data = try JSONEncoder().encode(rule)
+            #expect(try JSONDecoder().decode(AggregationRule.self, from: data) == rule)
+        }
+        #expect(try AggregationRule(parsing: "TOP-2") == .topKMean(2))
+        for bad in ["top-0", "top-", "mode", "", "top--1"] {
+            #expect(throws: ForensicsError.self) { try AggregationRule(parsing: bad) }
+        }
     }
 
     @Test func aggregationRulesByDefinition() {

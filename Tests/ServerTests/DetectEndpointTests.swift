@@ -197,7 +197,8 @@ import Testing
         let server = try TestServer()
         let clip = try SampleClips.data()
         try await server.test { client in
-            for query in ["threshold=1.5", "margin=abc", "roi=1,2,3", "detail=everything", "treshold=0.5", "face=left", "face=-1"] {
+            for query in ["threshold=1.5", "margin=abc", "roi=1,2,3", "detail=everything", "treshold=0.5", "face=left", "face=-1",
+                          "aggregation=top-0", "aggregation=mode"] {
                 let response = try await client.execute(uri: "/detect?\(query)", method: .post, body: ByteBuffer(bytes: clip))
                 #expect(response.status == .badRequest, "\(query)")
                 #expect(try response.errorCode() == "bad_request", "\(query)")
@@ -244,5 +245,11 @@ import Testing
         #expect(try DetectionOptions.parse([]).face == .automatic)
         let both = try DetectionOptions.parse([("face", "1"), ("roi", "10,20,30,40")])
         #expect(both.region == RegionOfInterest(x: 10, y: 20, width: 30, height: 40))
+    }
+
+    @Test func aggregationSelectsTheRule() throws {
+        #expect(try DetectionOptions.parse([]).aggregation == .mean)
+        #expect(try DetectionOptions.parse([("aggregation", "top-3")]).aggregation == .topKMean(3))
+        #expect(try DetectionOptions.parse([("aggregation", "max")]).aggregation == .maximum)
     }
 }
