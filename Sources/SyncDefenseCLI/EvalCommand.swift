@@ -12,7 +12,8 @@ struct EvalCommand: AsyncParsableCommand {
         commandName: "eval",
         abstract: "Evaluate weights on a manifest: AUC, AP, EER, accuracy/F1, FPR at 95% TPR, per kind, offset size and SNR.",
         discussion: """
-        Every clip goes through the same analysis as `detect` (windows, top-k aggregation). \
+        Every clip goes through the same analysis as `detect` (windows, mean of the voiced ones); the \
+        report also scores other window-aggregation rules (median, max, top-K means) on the same windows. \
         --calibrate chooses the threshold on this manifest (the one that maximises TPR − FPR; use a \
         validation split, never the test split) and, with --write-weights, stores it in a copy of the \
         weights so `detect` uses it.
