@@ -1,6 +1,6 @@
 /// Links per-frame face detections into tracks.
 ///
-/// Detections arrive every few frames (``observe(frame:detections:sceneCut:)``). Each is matched to
+/// Detections arrive every few frames (``observe(frame:detections:sceneCut:searched:)``). Each is matched to
 /// the open track whose last box overlaps it most (intersection over union ≥ `matchOverlap`, or a
 /// centre within a third of the box side at a similar size, for fast motion); unmatched detections
 /// open new tracks. A track that misses more than `maxMissedDetections` rounds in a row ends, and a
@@ -8,10 +8,20 @@
 /// Theil–Sen line through `2·smoothingRadius + 1` detections, so one bad detection cannot move the
 /// crop and steady motion does not lag), interpolates linearly between detections — so a face lost for a few frames is
 /// bridged — and holds the last box until the next detection would have come.
+///
+/// **Cadence per face.** A face that barely moved between its last two detections (less than
+/// `stillMotion` of its side over `stillDetectEvery` frames, extrapolated) is due again after
+/// `stillDetectEvery` frames, any other after `detectEvery` (``OpenTrack/dueFrame``); the caller
+/// searches only the faces that are due, and only those can miss a round.
 public struct FaceTracker: Sendable {
     public struct Options: Sendable, Equatable {
         /// Frames between detections (the caller's cadence; used to hold the last box).
         public var detectEvery = 5
+        /// Frames between detections of a face that is holding still (≥ `detectEvery`).
+        public var stillDetectEvery = 10
+        /// Largest movement (centre and size change, in face sides) over `stillDetectEvery` frames
+        /// that counts as holding still.
+        public var stillMotion = 0.05
         public var matchOverlap = 0.25
         /// Detection rounds a face may be missing before its track ends.
         public var maxMissedDetections = 6
@@ -27,6 +37,10 @@ public struct FaceTracker: Sendable {
         var detections: [(frame: Int, box: FaceBox)]
         var missed = 0
         var open = true
+        /// Frames of searches that did not find this face.
+        var missedFrames: [Int] = []
+        /// When the face should be looked for next.
+        var dueFrame: Int
         /// `(frame, value)` from ``FaceTracker/sample(frame:_:)``.
         var samples: [(frame: Int, value: Float)] = []
     }
@@ -39,9 +53,22 @@ public struct FaceTracker: Sendable {
         self.options = options
     }
 
+    /// A face being followed: where it was last found, how many searches since have missed it,
+    /// and when it is due to be searched again.
+    public struct OpenTrack: Sendable, Equatable {
+        public var id: Int
+        public var box: FaceBox
+        public var missed: Int
+        public var dueFrame: Int
+    }
+
     /// Boxes the detector found in `frame` (frame pixels). Frames must arrive in increasing order.
-    /// - Parameter sceneCut: the picture changed completely since the previous observed frame.
-    public mutating func observe(frame: Int, detections: [FaceBox], sceneCut: Bool = false) {
+    /// - Parameters:
+    ///   - sceneCut: the picture changed completely since the previous observed frame.
+    ///   - searched: the ``OpenTrack/id``s of the faces looked for (around which the detector
+    ///     searched); nil = the whole frame, every face. Only a searched face can miss the round;
+    ///     a detection may still join any open track.
+    public mutating func observe(frame: Int, detections: [FaceBox], sceneCut: Bool = false, searched: Set<Int>? = nil) {
         if sceneCut { for i in building.indices { building[i].open = false } }
         var pairs: [(score: Double, track: Int, detection: Int)] = []
         for (t, track) in building.enumerated() where track.open {
@@ -59,21 +86,34 @@ public struct FaceTracker: Sendable {
             usedDetections.insert(pair.detection)
             building[pair.track].detections.append((frame, detections[pair.detection]))
             building[pair.track].missed = 0
+            building[pair.track].dueFrame = frame + cadence(building[pair.track].detections)
         }
-        for t in building.indices where building[t].open && !usedTracks.contains(t) {
+        for t in building.indices where building[t].open && !usedTracks.contains(t) && (searched?.contains(building[t].id) ?? true) {
             building[t].missed += 1
+            building[t].missedFrames.append(frame)
+            building[t].dueFrame = frame + options.detectEvery
             if building[t].missed > options.maxMissedDetections { building[t].open = false }
         }
         for (d, box) in detections.enumerated() where !usedDetections.contains(d) {
-            building.append(Building(id: nextID, detections: [(frame, box)]))
+            building.append(Building(id: nextID, detections: [(frame, box)], dueFrame: frame + options.detectEvery))
             nextID += 1
         }
     }
 
-    /// Where each open track was last detected, and how many detection rounds it has missed since
-    /// (the places to look for it next).
-    public var openTracks: [(box: FaceBox, missed: Int)] {
-        building.filter(\.open).map { ($0.detections.last!.box, $0.missed) }
+    /// Frames until the next search for a face with these detections: `stillDetectEvery` when its
+    /// last two detections show it holding still, else `detectEvery`.
+    private func cadence(_ detections: [(frame: Int, box: FaceBox)]) -> Int {
+        guard detections.count >= 2, options.stillDetectEvery > options.detectEvery else { return options.detectEvery }
+        let (a, b) = (detections[detections.count - 2], detections[detections.count - 1])
+        let frames = Double(b.frame - a.frame), side = max(1, b.box.width)
+        guard frames > 0 else { return options.detectEvery }
+        let moved = (abs(b.box.centreX - a.box.centreX) + abs(b.box.centreY - a.box.centreY) + abs(b.box.width - a.box.width)) / side
+        return moved / frames * Double(options.stillDetectEvery) < options.stillMotion ? options.stillDetectEvery : options.detectEvery
+    }
+
+    /// The faces being followed (the places to look for them next).
+    public var openTracks: [OpenTrack] {
+        building.filter(\.open).map { OpenTrack(id: $0.id, box: $0.detections.last!.box, missed: $0.missed, dueFrame: $0.dueFrame) }
     }
 
     /// Records `measure(box)` for every open track at `frame`, with the box of its latest
@@ -91,7 +131,10 @@ public struct FaceTracker: Sendable {
             let smoothed = smooth(track.detections)
             let frames = track.detections.map(\.frame)
             let first = frames[0]
-            let last = min(frames[frames.count - 1] + options.detectEvery - 1, max(frameCount - 1, frames[frames.count - 1]))
+            // Held until the next search would have come.
+            let hold = track.open ? max(track.dueFrame, frames[frames.count - 1] + options.detectEvery) - frames[frames.count - 1]
+                                  : options.detectEvery
+            let last = min(frames[frames.count - 1] + hold - 1, max(frameCount - 1, frames[frames.count - 1]))
             var boxes: [FaceBox] = []
             boxes.reserveCapacity(last - first + 1)
             var k = 0
@@ -107,8 +150,9 @@ public struct FaceTracker: Sendable {
                     boxes.append(smoothed[k])
                 }
             }
+            // Bridged: the stretches between two detections with a search that missed the face.
             var gaps: [Range<Int>] = []
-            for (a, b) in zip(frames, frames.dropFirst()) where b - a > options.detectEvery {
+            for (a, b) in zip(frames, frames.dropFirst()) where track.missedFrames.contains(where: { $0 > a && $0 < b }) {
                 gaps.append((a + 1)..<b)
             }
             var samples = [Float](repeating: .nan, count: boxes.count)

@@ -12,7 +12,8 @@ public struct FaceTrackingResult: Sendable, Equatable, Codable {
     public var tracks: [FaceTrack]
     /// Frames where the picture changed completely (tracks end there).
     public var sceneCuts: [Int]
-    /// Frames the detector ran on, and how many of them it searched whole.
+    /// Frames the detector ran on (whole, or around at least one face), and how many of them it
+    /// searched whole.
     public var framesSearched: Int
     public var fullSearches: Int
     /// Frame pixels per detection-image pixel.
@@ -49,6 +50,8 @@ public enum FaceTrackingPass {
         /// Mean absolute difference (0…255) between consecutive frames' 16×9 thumbnails that counts
         /// as a scene cut.
         public var sceneCutDifference = 30.0
+        /// Frames between searches for a face that holds still (``FaceTracker/Options/stillDetectEvery``).
+        public var stillDetectEvery = 10
         public var detector = FaceDetector.Options()
         public var tracker = FaceTracker.Options()
         public var geometry = MouthGeometry.frontalFace
@@ -78,6 +81,7 @@ public enum FaceTrackingPass {
         }
         var trackerOptions = options.tracker
         trackerOptions.detectEvery = options.detectEvery
+        trackerOptions.stillDetectEvery = max(options.detectEvery, options.stillDetectEvery)
         var tracker = FaceTracker(options: trackerOptions)
         var previousThumbnail: GrayImage?
         var previousGray: GrayImage?
@@ -114,20 +118,24 @@ public enum FaceTrackingPass {
             previousThumbnail = thumbnail
             if cut { cuts.append(frame.index) }
             if cut || lastSearch == nil || frame.index - lastSearch! >= options.detectEvery {
-                let faces: [FaceBox]
                 if cut || lastFullSearch == nil || frame.index - lastFullSearch! >= max(options.fullSearchEvery, options.detectEvery) {
-                    faces = detector.detect(gray).map(\.box)
+                    tracker.observe(frame: frame.index, detections: detector.detect(gray).map(\.box), sceneCut: cut)
                     lastFullSearch = frame.index
                     fullSearches += 1
+                    searched += 1
                 } else {
-                    // Around each tracked face; the area widens with each round it was missed.
-                    let areas = tracker.openTracks.map { FaceDetector.SearchArea.around($0.box, margin: min(1.5, 0.5 + 0.25 * Double($0.missed)),
-                                                                                sizeRange: options.localSizeRange) }
-                    faces = areas.isEmpty ? [] : detector.detect(gray, within: areas).map(\.box)
+                    // Around each tracked face that is due (a face holding still less often); the
+                    // area widens with each round it was missed.
+                    let due = tracker.openTracks.filter { $0.dueFrame <= frame.index }
+                    if !due.isEmpty {
+                        let areas = due.map { FaceDetector.SearchArea.around($0.box, margin: min(1.5, 0.5 + 0.25 * Double($0.missed)),
+                                                                             sizeRange: options.localSizeRange) }
+                        tracker.observe(frame: frame.index, detections: detector.detect(gray, within: areas).map(\.box),
+                                        searched: Set(due.map(\.id)))
+                        searched += 1
+                    }
                 }
-                tracker.observe(frame: frame.index, detections: faces, sceneCut: cut)
                 lastSearch = frame.index
-                searched += 1
             }
             if let previous = previousGray {
                 tracker.sample(frame: frame.index) { face in

@@ -59,8 +59,11 @@ public enum MouthLocator {
         location.sceneCuts = result.sceneCuts
         location.trackingSeconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         let frameEnd = result.firstFrame + result.frameCount
-        // A face must be visible for a meaningful part of the clip (a few stray detections are not a face).
-        let tracks = result.tracks.filter { $0.detectedFrames.count * tracking.detectEvery >= min(25, result.frameCount / 4) }
+        // A face must be visible for a meaningful part of the clip (a few stray detections are not a
+        // face): frames it was followed through, less those bridged across searches that missed it.
+        let tracks = result.tracks.filter { track in
+            track.boxes.count - track.interpolatedFrames.reduce(0) { $0 + $1.count } >= min(25, result.frameCount / 4)
+        }
         if tracks.isEmpty {
             if requested == nil && small { return location }
             throw ForensicsError.noFaceFound("no face found in frames \(result.firstFrame)–\(frameEnd - 1) (\(result.framesSearched) frames searched, faces ≥ \(Int(Double(max(tracking.detector.minimumSide, tracking.minimumFace)) * result.detectionScale)) px); pass --roi x,y,w,h with the mouth region, or --face whole-frame for a mouth-centred clip")

@@ -27,6 +27,28 @@ import Testing
         }
     }
 
+    @Test func aStillFaceIsDueLessOftenAndOnlyASearchedFaceCanMiss() throws {
+        var tracker = FaceTracker()
+        let still = FaceBox(x: 100, y: 100, width: 60, height: 60)
+        tracker.observe(frame: 0, detections: [still, FaceBox(x: 300, y: 100, width: 60, height: 60)])
+        #expect(tracker.openTracks.map(\.dueFrame) == [5, 5])
+        // Frame 5: the first face has not moved, the second moved 6 px (0.1 side in 5 frames).
+        tracker.observe(frame: 5, detections: [still, FaceBox(x: 306, y: 100, width: 60, height: 60)])
+        #expect(tracker.openTracks.map(\.dueFrame) == [15, 10])
+        // Frame 10: only the moving face is due and searched; it is not found. The still one is
+        // not searched, so it does not miss the round.
+        tracker.observe(frame: 10, detections: [], searched: [1])
+        let open = tracker.openTracks
+        #expect(open.map(\.missed) == [0, 1] && open.map(\.dueFrame) == [15, 15])
+        tracker.observe(frame: 15, detections: [still, FaceBox(x: 318, y: 100, width: 60, height: 60)])
+        let tracks = tracker.tracks(frameCount: 20)
+        #expect(tracks.count == 2)
+        #expect(tracks[0].interpolatedFrames.isEmpty)  // never missed: 5…15 is not a gap
+        #expect(tracks[1].interpolatedFrames == [6..<15])
+        // The still face's box is held until its next search would have come (frame 24 → clip end).
+        #expect(tracks[0].lastFrame == 19)
+    }
+
     @Test func aSceneCutStartsNewTracksAndTwoFacesStaySeparate() {
         var tracker = FaceTracker()
         for frame in stride(from: 0, to: 50, by: 5) {

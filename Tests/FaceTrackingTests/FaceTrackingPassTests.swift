@@ -81,6 +81,37 @@ import Testing
         for _ in 0..<30 { try writer.append(RGBImage(width: 320, height: 240, red: 90, green: 90, blue: 90)) }
         try writer.finish()
         let none = try FaceTrackingPass.run(path: blank.path, displayWidth: 320, displayHeight: 240, detector: detector)
-        #expect(none.tracks.isEmpty && none.frameCount == 30 && none.framesSearched == 6)
+        // With no face to look around, only the whole-frame search ran.
+        #expect(none.tracks.isEmpty && none.frameCount == 30 && none.framesSearched == 1 && none.fullSearches == 1)
+    }
+
+    @Test(.enabled(if: available))
+    func aStillFaceIsSearchedLessOftenAndStaysFollowed() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let photo = try Self.photo("2008_002470.jpg")
+        let frames = 75
+        let video = try MovingFaceVideo.make(in: folder, photo: photo, frames: frames, offset: { _ in (200 - 300 * 1.8, 170 - 207 * 1.8) },
+                                             zoom: { _ in 1.8 }, name: "still.mp4")
+        let detector = FaceDetector(cascade: try HaarCascade.load())
+        let result = try FaceTrackingPass.run(path: video.path, displayWidth: 640, displayHeight: 360, detector: detector)
+        var everyFive = FaceTrackingPass.Options()
+        everyFive.stillDetectEvery = everyFive.detectEvery
+        let reference = try FaceTrackingPass.run(path: video.path, displayWidth: 640, displayHeight: 360, detector: detector, options: everyFive)
+        print("still face: \(result.framesSearched) searches (every 5 frames: \(reference.framesSearched)); tracks \(result.tracks.map { "\($0.firstFrame)…\($0.lastFrame) \($0.detectedFrames)" })")
+        #expect(reference.framesSearched == frames / 5)
+        #expect(result.framesSearched <= frames / 10 + 2)
+        let track = try #require(result.tracks.max {
+            ($0.box(at: 0)?.intersectionOverUnion(video.faces[0]) ?? 0) < ($1.box(at: 0)?.intersectionOverUnion(video.faces[0]) ?? 0)
+        })
+        let same = try #require(reference.tracks.max {
+            ($0.box(at: 0)?.intersectionOverUnion(video.faces[0]) ?? 0) < ($1.box(at: 0)?.intersectionOverUnion(video.faces[0]) ?? 0)
+        })
+        #expect(track.frames == 0...(frames - 1) && track.interpolatedFrames.isEmpty)
+        // Every frame's box within a pixel of the box found by searching every 5 frames.
+        for t in 0..<frames {
+            let (a, b) = (track.box(at: t)!, same.box(at: t)!)
+            #expect(abs(a.centreX - b.centreX) < 1 && abs(a.centreY - b.centreY) < 1 && abs(a.width - b.width) < 1, "frame \(t)")
+        }
     }
 }
