@@ -77,7 +77,8 @@ struct BenchFaces: AsyncParsableCommand {
         }
         var faces: [FaceDetector.Detection] = []
         let whole = best { faces = detector.detect(gray) }
-        let areas = faces.map { FaceDetector.SearchArea.around($0.box) }
+        // As the tracking pass searches around a face it follows.
+        let areas = faces.map { FaceDetector.SearchArea.around($0.box, sizeRange: FaceTrackingPass.Options().localSizeRange) }
         let around = best { _ = detector.detect(gray, within: areas) }
         let reference = try? timeOpenCV(gray, cascadePath: cascadePath)
         let result = Result(image: (source as NSString).lastPathComponent, width: gray.width, height: gray.height, faces: faces.count,
