@@ -97,7 +97,7 @@ public enum FaceTrackingPass {
         Thread.detachNewThread {
             do {
                 while let frame = try source.reader.nextLuma() {
-                    guard frames.put((frame.index, GrayImage(frame.image))) else { return }
+                    guard frames.put((frame.index, frame.image)) else { return }
                 }
                 frames.finish()
             } catch {

@@ -1,26 +1,12 @@
 import Media
 
-/// An 8-bit luminance image, row-major `(H, W)`: what the face detector and the tracker look at.
-public struct GrayImage: Sendable, Equatable {
-    public let width: Int
-    public let height: Int
-    /// `(H, W)` luminance bytes.
-    public var pixels: [UInt8]
+/// What the face detector and the tracker look at: an 8-bit luminance image, row-major `(H, W)` —
+/// the decoder's own (``LumaImage``, from `VideoReader.nextLuma()`) or one computed from RGB.
+public typealias GrayImage = LumaImage
 
-    public init(width: Int, height: Int, pixels: [UInt8]) {
-        precondition(width >= 0 && height >= 0 && pixels.count == width * height, "pixels must hold width × height bytes")
-        self.width = width
-        self.height = height
-        self.pixels = pixels
-    }
-
+extension LumaImage {
     public init(width: Int, height: Int, value: UInt8 = 0) {
         self.init(width: width, height: height, pixels: [UInt8](repeating: value, count: width * height))
-    }
-
-    /// The decoder's luminance as it is.
-    public init(_ luma: LumaImage) {
-        self.init(width: luma.width, height: luma.height, pixels: luma.pixels)
     }
 
     /// BT.601 luma of an RGB image, `Y = (77R + 150G + 29B + 128) >> 8`.

@@ -141,7 +141,7 @@ public enum MouthLocator {
             let reader = try VideoReader(path: path, options: VideoReadOptions(
                 range: TimeRange(startSeconds: Double(frame) / fps, durationSeconds: 1 / fps), limits: limits, decoderThreads: 1))
             guard let decoded = try reader.nextLuma() else { continue }
-            if !detector.detect(GrayImage(decoded.image)).isEmpty { return true }
+            if !detector.detect(decoded.image).isEmpty { return true }
         }
         return false
     }
