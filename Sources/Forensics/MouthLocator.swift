@@ -125,7 +125,9 @@ public enum MouthLocator {
     /// Whether a whole-frame face search finds a face in any of ``probeFrames`` frames spread
     /// evenly over the first `duration` seconds of `path` (a face in view for a quarter of the clip
     /// is missed with probability 0.75¹⁶ ≈ 1 %). Only a "no" short-cuts the tracking pass; a "yes"
-    /// (even a stray detection) runs it, and the pass decides.
+    /// (even a stray detection) runs it, and the pass decides. A frame that cannot be read (a
+    /// duration longer than the video, a damaged stretch) is skipped; when none can be read the
+    /// answer is "yes", so that the tracking pass reads the file and reports what is wrong.
     static func probeFindsFace(path: String, duration: Double, detector: FaceDetector, tracking: FaceTrackingPass.Options,
                                limits: MediaLimits) throws -> Bool {
         var detector = detector
@@ -137,13 +139,15 @@ public enum MouthLocator {
         let fps = Double(TimeConventions.videoFPS)
         let frames = max(1, Int((duration * fps).rounded(.down)))
         let picks = Set((0..<probeFrames).map { min(frames - 1, Int((Double($0) + 0.5) * Double(frames) / Double(probeFrames))) }).sorted()
+        var read = 0
         for frame in picks {
-            let reader = try VideoReader(path: path, options: VideoReadOptions(
-                range: TimeRange(startSeconds: Double(frame) / fps, durationSeconds: 1 / fps), limits: limits, decoderThreads: 1))
-            guard let decoded = try reader.nextLuma() else { continue }
+            guard let reader = try? VideoReader(path: path, options: VideoReadOptions(
+                      range: TimeRange(startSeconds: Double(frame) / fps, durationSeconds: 1 / fps), limits: limits, decoderThreads: 1)),
+                  let decoded = try? reader.nextLuma() else { continue }
+            read += 1
             if !detector.detect(decoded.image).isEmpty { return true }
         }
-        return false
+        return read == 0
     }
 
     /// The mouth box as whole pixels: square, even-sized, moved inside the frame (shrunk only when

@@ -118,6 +118,16 @@ struct FaceFramingTests {
         #expect(abs(Double(region.y) + Double(region.height) / 2 - centre.y) < Double(region.height) / 4)
     }
 
+    @Test("the small-clip probe finds no face in a mouth crop, and leaves a clip it cannot read to the tracking pass",
+          .enabled(if: available))
+    func probeOfASmallClip() throws {
+        let sample = Self.root.appendingPathComponent("Samples/genuine.mp4").path
+        let detector = try MouthLocator.sharedDetector(cascadePath: nil)
+        #expect(try !MouthLocator.probeFindsFace(path: sample, duration: 3, detector: detector, tracking: .init(), limits: .default))
+        // A declared duration far past the video's end: no probe frame can be read.
+        #expect(try MouthLocator.probeFindsFace(path: sample, duration: 300, detector: detector, tracking: .init(), limits: .default))
+    }
+
     @Test("mouth-centred samples stay whole-frame under automatic framing")
     func mouthCentredStaysWholeFrame() throws {
         let (analyzer, options) = try analyzer()
