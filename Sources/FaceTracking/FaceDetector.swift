@@ -28,6 +28,21 @@ public struct FaceDetector: Sendable {
         compiled = CompiledCascade(cascade)
     }
 
+    private init(cascade: HaarCascade, options: Options, compiled: CompiledCascade) {
+        self.cascade = cascade
+        self.options = options
+        self.compiled = compiled
+    }
+
+    /// This detector searching faces of at least `side` pixels (itself when it already does),
+    /// sharing the compiled cascade.
+    public func searching(atLeast side: Int) -> FaceDetector {
+        guard options.minimumSide < side else { return self }
+        var wider = options
+        wider.minimumSide = side
+        return FaceDetector(cascade: cascade, options: wider, compiled: compiled)
+    }
+
     /// Faces in `image`, largest group support first.
     /// - Returns: boxes in `image` pixels with the number of raw windows that support each.
     public func detect(_ image: GrayImage) -> [Detection] {

@@ -73,12 +73,7 @@ public enum FaceTrackingPass {
         // conversion. (Skipping H.264's deblocking filter as well was tried: the blocking it leaves
         // made the cascade lose a 70-pixel face in a 320×180 clip.)
         let reader = try VideoReader(path: path, options: VideoReadOptions(outputSize: .init(width: width, height: height), limits: limits))
-        var detector = detector
-        if detector.options.minimumSide < options.minimumFace {
-            var detectorOptions = detector.options
-            detectorOptions.minimumSide = options.minimumFace
-            detector = FaceDetector(cascade: detector.cascade, options: detectorOptions)
-        }
+        let detector = detector.searching(atLeast: options.minimumFace)
         var trackerOptions = options.tracker
         trackerOptions.detectEvery = options.detectEvery
         trackerOptions.stillDetectEvery = max(options.detectEvery, options.stillDetectEvery)

@@ -130,12 +130,7 @@ public enum MouthLocator {
     /// answer is "yes", so that the tracking pass reads the file and reports what is wrong.
     static func probeFindsFace(path: String, duration: Double, detector: FaceDetector, tracking: FaceTrackingPass.Options,
                                limits: MediaLimits) throws -> Bool {
-        var detector = detector
-        if detector.options.minimumSide < tracking.minimumFace {
-            var options = detector.options
-            options.minimumSide = tracking.minimumFace
-            detector = FaceDetector(cascade: detector.cascade, options: options)
-        }
+        let detector = detector.searching(atLeast: tracking.minimumFace)
         let fps = Double(TimeConventions.videoFPS)
         let frames = max(1, Int((duration * fps).rounded(.down)))
         let picks = Set((0..<probeFrames).map { min(frames - 1, Int((Double($0) + 0.5) * Double(frames) / Double(probeFrames))) }).sorted()

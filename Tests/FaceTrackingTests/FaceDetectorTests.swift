@@ -73,3 +73,21 @@ extension FaceDetectorTests {
         #expect(compared > 20, "too few windows compared (\(compared)) to mean anything")
     }
 }
+
+extension FaceDetectorTests {
+    @Test(.enabled(if: cascadeAvailable && LandmarkDataset.isAvailable))
+    func searchingLargerFacesOnlyMatchesADetectorBuiltForThem() throws {
+        let cascade = try HaarCascade.load()
+        let detector = FaceDetector(cascade: cascade)
+        #expect(detector.searching(atLeast: 10).options == detector.options)
+        let wider = detector.searching(atLeast: 40)
+        var options = FaceDetector.Options()
+        options.minimumSide = 40
+        #expect(wider.options == options)
+        let image = try #require(try LandmarkDataset.load("testing_with_face_landmarks.xml").first)
+        let gray = GrayImage(try LandmarkDataset.picture(image))
+        let found = wider.detect(gray).map(\.box), reference = FaceDetector(cascade: cascade, options: options).detect(gray).map(\.box)
+        #expect(found == reference)
+        #expect(found.allSatisfy { $0.width >= 40 })
+    }
+}
