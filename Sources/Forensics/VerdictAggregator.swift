@@ -51,7 +51,7 @@ public struct VerdictAggregator: Sendable, Hashable, Codable {
             let voiced = speech[w.frames].lazy.filter { $0 }.count
             return voiced > 0 && Float(voiced) >= minimumSpeechFraction * Float(w.validFrames)
         }
-        let voting = zip(windowProbabilities, votes).filter { $0.1 && $0.0.isFinite }.map(\.0)
+        let voting = Verdict.voting(windowProbabilities, votes: votes)
         let aggregation = Verdict.Aggregation(method: rule.method, k: rule.windowsAveraged(of: max(voting.count, 1)),
                                               votingWindows: voting.count, totalWindows: plan.windows.count,
                                               minimumSpeechFraction: minimumSpeechFraction)
@@ -101,6 +101,14 @@ public struct Verdict: Sendable, Hashable, Codable {
     public var windowProbabilities: [Float]
     public var windowVotes: [Bool]
     public var aggregation: Aggregation
+
+    /// The probabilities of the windows that voted (finite ones), in time order: what the
+    /// aggregation rule combined.
+    public var votingWindowProbabilities: [Float] { Self.voting(windowProbabilities, votes: windowVotes) }
+
+    static func voting(_ probabilities: [Float], votes: [Bool]) -> [Float] {
+        zip(probabilities, votes).filter { $0.1 && $0.0.isFinite }.map(\.0)
+    }
 
     public var isFake: Bool { status == .fake }
     public var isReal: Bool { status == .real }

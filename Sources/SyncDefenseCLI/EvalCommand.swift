@@ -50,11 +50,6 @@ struct EvalCommand: AsyncParsableCommand {
         if writeWeights != nil && !calibrate { throw ValidationError("--write-weights needs --calibrate") }
     }
 
-    /// The probabilities of the windows that voted, in time order.
-    static func votingWindows(_ verdict: Verdict) -> [Float] {
-        zip(verdict.windowProbabilities, verdict.windowVotes).filter { $0.1 && $0.0.isFinite }.map(\.0)
-    }
-
     func run() async throws {
         Engine.setThreadCount(1)
         var loaded: [TrainingExample] = []
@@ -85,7 +80,7 @@ struct EvalCommand: AsyncParsableCommand {
                     let analysis = try analyzer.analyze(path: example.url.path, options: options)
                     result = EvaluatedClip(example: example, probability: analysis.manipulationProbability,
                                            estimatedOffset: analysis.offset?.offsetFrames, frameSync: analysis.timelines.sync,
-                                           windowProbabilities: Self.votingWindows(analysis.verdict), error: nil)
+                                           windowProbabilities: analysis.verdict.votingWindowProbabilities, error: nil)
                 } catch {
                     result = EvaluatedClip(example: example, probability: nil, estimatedOffset: nil, frameSync: nil, error: "\(error)")
                 }

@@ -54,6 +54,7 @@ import Testing
         for i in 0..<40 { speech[i] = true } // windows 0 (40/50) and 1 (15/50) vote; window 2 (0/50) does not
         let v = try VerdictAggregator().aggregate(plan: plan, windowProbabilities: [0.1, 0.3, 0.99], speech: speech)
         #expect(v.windowVotes == [true, true, false])
+        #expect(v.votingWindowProbabilities == [0.1, 0.3])
         #expect(abs(v.manipulationProbability! - 0.2) < 1e-6)
         #expect(v.status == .real)
         #expect(abs(v.confidence - 0.8) < 1e-6)
