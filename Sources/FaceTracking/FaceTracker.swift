@@ -128,27 +128,16 @@ public struct FaceTracker: Sendable {
     public func tracks(frameCount: Int) -> [FaceTrack] {
         let kept = building.filter { $0.detections.count >= options.minimumDetections }
         return kept.enumerated().map { number, track in
-            let smoothed = smooth(track.detections)
+            let smoothed = track.detections.indices.map { smoothedBox(track.detections, at: $0) }
             let frames = track.detections.map(\.frame)
             let first = frames[0]
-            // Held until the next search would have come.
-            let hold = track.open ? max(track.dueFrame, frames[frames.count - 1] + options.detectEvery) - frames[frames.count - 1]
-                                  : options.detectEvery
-            let last = min(frames[frames.count - 1] + hold - 1, max(frameCount - 1, frames[frames.count - 1]))
+            let last = lastFrame(of: track, frameCount: frameCount)
             var boxes: [FaceBox] = []
             boxes.reserveCapacity(last - first + 1)
             var k = 0
             for f in first...last {
                 while k + 1 < frames.count, frames[k + 1] <= f { k += 1 }
-                if k + 1 < frames.count {
-                    let a = frames[k], b = frames[k + 1]
-                    let u = Double(f - a) / Double(b - a)
-                    let p = smoothed[k], q = smoothed[k + 1]
-                    boxes.append(FaceBox(x: p.x + (q.x - p.x) * u, y: p.y + (q.y - p.y) * u,
-                                         width: p.width + (q.width - p.width) * u, height: p.height + (q.height - p.height) * u))
-                } else {
-                    boxes.append(smoothed[k])
-                }
+                boxes.append(Self.interpolated(frames: frames, k, smoothed[k], k + 1 < frames.count ? smoothed[k + 1] : nil, at: f))
             }
             // Bridged: the stretches between two detections with a search that missed the face.
             var gaps: [Range<Int>] = []
@@ -162,27 +151,99 @@ public struct FaceTracker: Sendable {
         }
     }
 
-    /// Robust local line fit of centre, width and height: for each detection, a Theil–Sen fit over
-    /// its neighbours (±`smoothingRadius` detections) — the slope is the median of pairwise slopes,
+    /// The ``FaceTrack/id`` that ``tracks(frameCount:)`` will give each ``OpenTrack/id`` it keeps
+    /// (a track with too few detections is dropped and has none).
+    public var trackNumbers: [Int: Int] {
+        var numbers: [Int: Int] = [:]
+        for track in building where track.detections.count >= options.minimumDetections { numbers[track.id] = numbers.count }
+        return numbers
+    }
+
+    // MARK: Settled frames (for work that follows the tracks while the frames stream past)
+
+    /// Every frame before this one is **settled** after frame `current` was observed and
+    /// sampled: its box in every track is what ``tracks(frameCount:)`` will give, whatever the later
+    /// frames bring. A box is smoothed over `smoothingRadius` detections on either side and
+    /// interpolated between two detections, so an open track settles `smoothingRadius + 1`
+    /// detections behind its latest one; a new track can only begin after `current`.
+    public func firstUnsettledFrame(after current: Int) -> Int {
+        var first = current + 1
+        for track in building where track.open {
+            let n = track.detections.count - 1
+            let settledUpTo = n - options.smoothingRadius >= 0 ? track.detections[n - options.smoothingRadius].frame : track.detections[0].frame
+            first = min(first, settledUpTo)
+        }
+        return first
+    }
+
+    /// The box of every track that covers `frame`, keyed by ``OpenTrack/id``: exactly the box
+    /// ``tracks(frameCount:)`` will hold for it.
+    /// - Parameters:
+    ///   - frame: a settled frame (before ``firstUnsettledFrame(after:)``), or any frame once the clip has ended.
+    ///   - frameCount: nil while frames still arrive; the clip's frame count once they have ended.
+    public func settledBoxes(at frame: Int, frameCount: Int? = nil) -> [(id: Int, box: FaceBox)] {
+        var found: [(id: Int, box: FaceBox)] = []
+        for track in building {
+            let frames = track.detections.map(\.frame)
+            guard frame >= frames[0] else { continue }
+            if !track.open && frames.count < options.minimumDetections { continue }
+            if let frameCount {
+                guard frame <= lastFrame(of: track, frameCount: frameCount) else { continue }
+            } else if !track.open {
+                // A closed track's hold is decided; a settled frame lies before the clip's end, so
+                // the end cannot shorten it.
+                guard frame <= max(frames[frames.count - 1] + options.detectEvery - 1, frames[frames.count - 1]) else { continue }
+            }
+            var k = 0
+            var low = 0, high = frames.count - 1
+            while low <= high {
+                let middle = (low + high) / 2
+                if frames[middle] <= frame { k = middle; low = middle + 1 } else { high = middle - 1 }
+            }
+            let next = k + 1 < frames.count ? smoothedBox(track.detections, at: k + 1) : nil
+            found.append((track.id, Self.interpolated(frames: frames, k, smoothedBox(track.detections, at: k), next, at: frame)))
+        }
+        return found
+    }
+
+    /// The last frame of a track in a clip of `frameCount` frames: its last detection's box is held
+    /// until the next search would have come.
+    private func lastFrame(of track: Building, frameCount: Int) -> Int {
+        let last = track.detections[track.detections.count - 1].frame
+        let hold = track.open ? max(track.dueFrame, last + options.detectEvery) - last : options.detectEvery
+        return min(last + hold - 1, max(frameCount - 1, last))
+    }
+
+    /// The box at `frame` from the smoothed boxes of detection `k` (the last at or before it) and
+    /// `k + 1` (nil: none after, the box is held).
+    private static func interpolated(frames: [Int], _ k: Int, _ p: FaceBox, _ q: FaceBox?, at frame: Int) -> FaceBox {
+        guard let q else { return p }
+        let u = Double(frame - frames[k]) / Double(frames[k + 1] - frames[k])
+        return FaceBox(x: p.x + (q.x - p.x) * u, y: p.y + (q.y - p.y) * u,
+                       width: p.width + (q.width - p.width) * u, height: p.height + (q.height - p.height) * u)
+    }
+
+    /// Robust local line fit of centre, width and height at detection `i`: a Theil–Sen fit over its
+    /// neighbours (±`smoothingRadius` detections) — the slope is the median of pairwise slopes,
     /// the value the median of the neighbours carried along that slope — so steady motion is kept
     /// exactly, uneven spacing (gaps) does not bias it, and one bad detection cannot move the crop.
-    private func smooth(_ detections: [(frame: Int, box: FaceBox)]) -> [FaceBox] {
+    private func smoothedBox(_ detections: [(frame: Int, box: FaceBox)], at i: Int) -> FaceBox {
         let r = options.smoothingRadius
-        let t = detections.map { Double($0.frame) }
-        let series = [detections.map(\.box.centreX), detections.map(\.box.centreY), detections.map(\.box.width), detections.map(\.box.height)]
+        let window = max(0, i - r)...min(detections.count - 1, i + r)
         func median(_ values: [Double]) -> Double {
             let sorted = values.sorted()
             return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
         }
-        return detections.indices.map { i in
-            let window = max(0, i - r)...min(detections.count - 1, i + r)
-            let fitted = series.map { v -> Double in
-                var slopes: [Double] = []
-                for a in window { for b in window where b > a && t[b] > t[a] { slopes.append((v[b] - v[a]) / (t[b] - t[a])) } }
-                let slope = slopes.isEmpty ? 0 : median(slopes)
-                return median(window.map { v[$0] - slope * (t[$0] - t[i]) })
-            }
-            return FaceBox(centreX: fitted[0], centreY: fitted[1], width: fitted[2], height: fitted[3])
+        let t = window.map { Double(detections[$0].frame) }
+        let ti = Double(detections[i].frame)
+        let series: [[Double]] = [window.map { detections[$0].box.centreX }, window.map { detections[$0].box.centreY },
+                                  window.map { detections[$0].box.width }, window.map { detections[$0].box.height }]
+        let fitted = series.map { v -> Double in
+            var slopes: [Double] = []
+            for a in v.indices { for b in v.indices where b > a && t[b] > t[a] { slopes.append((v[b] - v[a]) / (t[b] - t[a])) } }
+            let slope = slopes.isEmpty ? 0 : median(slopes)
+            return median(v.indices.map { v[$0] - slope * (t[$0] - ti) })
         }
+        return FaceBox(centreX: fitted[0], centreY: fitted[1], width: fitted[2], height: fitted[3])
     }
 }

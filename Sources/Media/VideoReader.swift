@@ -86,6 +86,8 @@ public final class VideoReader {
     private var currentSeconds = 0.0
     private var currentEndSeconds = 0.0
     private var currentImage: RGBImage?
+    /// `current` as handed out by ``nextPicture()`` (shared by the timeline frames that repeat it).
+    private var currentPicture: DecodedPicture?
     /// The region `currentImage` was cut from.
     private var currentImageRegion: RegionOfInterest?
     private let lookahead: Frame
@@ -150,6 +152,17 @@ public final class VideoReader {
         return LumaFrame(index: nextIndex, sourceSeconds: currentSeconds, image: try converter.convertLuma(current, region: region))
     }
 
+    /// The next 25 fps frame as the decoded picture itself, uncut and unscaled (the reader's
+    /// region and output size are not applied): for cutting it more than once with a
+    /// ``PictureCutter``. Use one of `next()`, `nextLuma()` and `nextPicture()` per reader.
+    /// - Throws: as ``next()``.
+    public func nextPicture() throws -> PictureFrame? {
+        guard try advanceToNextIndex() != nil else { return nil }
+        defer { nextIndex += 1 }
+        if currentPicture == nil { currentPicture = try DecodedPicture(referencing: current, rotation: rotationDegrees) }
+        return PictureFrame(index: nextIndex, sourceSeconds: currentSeconds, picture: currentPicture!)
+    }
+
     /// Makes `current` the source frame of `nextIndex`; returns the region to cut from it
     /// (`.some(nil)` for the whole frame), or nil at the end.
     private func advanceToNextIndex() throws -> RegionOfInterest?? {
@@ -182,6 +195,7 @@ public final class VideoReader {
             let duration = Double(current.pointer.pointee.pkt_duration) * timeBaseSeconds
             currentEndSeconds = nextSeconds + (duration > 0 ? duration : fallbackFrameSeconds)
             currentImage = nil
+            currentPicture = nil
             lookaheadSeconds = nil
         }
     }

@@ -61,6 +61,57 @@ import Testing
         #expect(tracks.allSatisfy { $0.frames == 0...24 || $0.frames == 25...49 })
     }
 
+    /// Boxes read as frames stream past (each frame once it is settled) are exactly the finished
+    /// tracks' boxes: a moving face, a still one that is missed now and then, one that leaves,
+    /// stray detections and a scene cut.
+    @Test func settledBoxesAreTheFinishedTracksBoxes() {
+        var tracker = FaceTracker()
+        var seed: UInt64 = 12345
+        func noise() -> Double {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Double(seed >> 33) / Double(1 << 31) * 4 - 2
+        }
+        let frameCount = 230
+        var streamed: [Int: [Int: FaceBox]] = [:]
+        var nextUnread = 0
+        for frame in 0..<frameCount {
+            let cut = frame == 150
+            if frame % 5 == 0 || cut {
+                var boxes: [FaceBox] = []
+                let shift = 60 * (Double(frame) / 40).rounded(.down).truncatingRemainder(dividingBy: 2)
+                boxes.append(FaceBox(x: 100 + 1.5 * Double(frame % 150) + noise(), y: 80 + shift / 6 + noise(), width: 70 + noise(), height: 70))
+                if frame % 35 != 10 { boxes.append(FaceBox(x: 400 + noise(), y: 200 + noise(), width: 50, height: 50)) }
+                if (40..<120).contains(frame) { boxes.append(FaceBox(x: 250 + noise(), y: 300, width: 40 + noise(), height: 40)) }
+                if frame % 45 == 20 { boxes.append(FaceBox(x: 20, y: 20 + Double(frame), width: 24, height: 24)) }
+                tracker.observe(frame: frame, detections: boxes, sceneCut: cut)
+            }
+            let settled = tracker.firstUnsettledFrame(after: frame)
+            #expect(settled >= nextUnread && settled <= frame + 1)
+            while nextUnread < settled {
+                for (id, box) in tracker.settledBoxes(at: nextUnread) { streamed[id, default: [:]][nextUnread] = box }
+                nextUnread += 1
+            }
+        }
+        while nextUnread < frameCount {
+            for (id, box) in tracker.settledBoxes(at: nextUnread, frameCount: frameCount) { streamed[id, default: [:]][nextUnread] = box }
+            nextUnread += 1
+        }
+        let tracks = tracker.tracks(frameCount: frameCount)
+        let numbers = tracker.trackNumbers
+        #expect(tracks.count >= 4)
+        var compared = 0
+        for (id, number) in numbers {
+            let track = tracks[number]
+            let boxes = streamed[id] ?? [:]
+            #expect(Set(boxes.keys) == Set(track.frames), "track \(number)")
+            for frame in track.frames where boxes[frame] != nil {
+                #expect(boxes[frame]! == track.box(at: frame)!, "track \(number) frame \(frame)")
+                compared += 1
+            }
+        }
+        #expect(compared == tracks.reduce(0) { $0 + $1.boxes.count })
+    }
+
     @Test func intersectionOverUnion() {
         let a = FaceBox(x: 0, y: 0, width: 10, height: 10)
         #expect(a.intersectionOverUnion(a) == 1)
