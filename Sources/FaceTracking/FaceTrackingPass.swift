@@ -25,6 +25,23 @@ public struct FaceTrackingResult: Sendable, Equatable, Codable {
     }
 }
 
+/// Mouth crops cut during the tracking pass, from the same decode (``FaceTrackingPass/MouthCutting``).
+public struct FaceCrops: Sendable, Equatable {
+    /// The crops of one track: one per frame of the track, from its first frame.
+    public struct Track: Sendable, Equatable {
+        public var firstFrame: Int
+        public var images: [RGBImage]
+
+        /// The crop of timeline frame `frame`, nil outside the track.
+        public func image(at frame: Int) -> RGBImage? {
+            frame >= firstFrame && frame - firstFrame < images.count ? images[frame - firstFrame] : nil
+        }
+    }
+
+    /// Keyed by ``FaceTrack/id``.
+    public var tracks: [Int: Track]
+}
+
 /// The first pass over a file for ordinary (not mouth-centred) video: reads every frame at a
 /// reduced size, detects faces every few frames and at scene cuts, links them into tracks and
 /// samples each face's mouth motion on every frame. The analysis then crops the chosen face's mouth
@@ -55,8 +72,33 @@ public enum FaceTrackingPass {
         public var detector = FaceDetector.Options()
         public var tracker = FaceTracker.Options()
         public var geometry = MouthGeometry.frontalFace
+        /// Most bytes of mouth crops a pass may keep (``MouthCutting/budgetBytes``).
+        public var cropBudgetBytes = 256 << 20
 
         public init() {}
+    }
+
+    /// What to cut out of every frame for every tracked face while the pass reads the file, so
+    /// that the analysis need not decode it a second time. A frame is held (as decoded, see
+    /// ``DecodedPicture``) until its boxes are settled (``FaceTracker/firstUnsettledFrame(after:)``,
+    /// a few detections later), then cut: each crop equals what a ``VideoReader`` with that region
+    /// would give for the frame.
+    public struct MouthCutting: Sendable {
+        /// Crop size, displayed orientation.
+        public var outputSize: VideoReadOptions.Size
+        /// The region to cut for a face box (frame pixels).
+        public var region: @Sendable (FaceBox) -> RegionOfInterest
+        /// Most bytes of crops kept. Past it the crops are dropped and the pass goes on tracking
+        /// only (the caller reads the file again): 256 MiB ≈ 90 face-minutes of 48×48 crops.
+        public var budgetBytes = 256 << 20
+        /// Most frames held waiting for their boxes to settle (a few seconds at the tracker's
+        /// cadences); past it cutting stops the same way.
+        public var maxHeldFrames = 250
+
+        public init(outputSize: VideoReadOptions.Size, region: @escaping @Sendable (FaceBox) -> RegionOfInterest) {
+            self.outputSize = outputSize
+            self.region = region
+        }
     }
 
     /// Tracks the faces of `path`.
@@ -67,12 +109,24 @@ public enum FaceTrackingPass {
     public static func run(path: String, displayWidth: Int, displayHeight: Int, detector: FaceDetector,
                            options: Options = Options(), limits: MediaLimits = .default,
                            progress: ((Int) -> Void)? = nil) throws -> FaceTrackingResult {
+        try run(path: path, displayWidth: displayWidth, displayHeight: displayHeight, detector: detector, options: options,
+                cutting: nil, limits: limits, progress: progress).result
+    }
+
+    /// Tracks the faces of `path` and cuts `cutting`'s crops for every kept track.
+    /// - Returns: the tracks, and their crops (nil when `cutting` is nil or was given up: over
+    ///   its budget, or a frame could not be cut).
+    /// - Throws: `MediaError` for unreadable video.
+    public static func run(path: String, displayWidth: Int, displayHeight: Int, detector: FaceDetector,
+                           options: Options = Options(), cutting: MouthCutting?, limits: MediaLimits = .default,
+                           progress: ((Int) -> Void)? = nil) throws -> (result: FaceTrackingResult, crops: FaceCrops?) {
         let scale = max(1, Double(displayWidth) / Double(options.detectionWidth))
         let width = max(1, Int((Double(displayWidth) / scale).rounded())), height = max(1, Int((Double(displayHeight) / scale).rounded()))
         // Luminance only: what the cascade and the motion measure need, without the colour
         // conversion. (Skipping H.264's deblocking filter as well was tried: the blocking it leaves
         // made the cascade lose a 70-pixel face in a 320×180 clip.)
-        let reader = try VideoReader(path: path, options: VideoReadOptions(outputSize: .init(width: width, height: height), limits: limits))
+        let reader = try VideoReader(path: path, options: VideoReadOptions(limits: limits))
+        let shrink = try PictureCutter(outputSize: .init(width: width, height: height))
         let detector = detector.searching(atLeast: options.minimumFace)
         var trackerOptions = options.tracker
         trackerOptions.detectEvery = options.detectEvery
@@ -87,12 +141,13 @@ public enum FaceTrackingPass {
         var first: Int?
         // Decoding (and the grey conversion) runs on a thread of its own, a few frames ahead of
         // the detection: on two cores the pass takes the longer of the two, not their sum.
-        let frames = FrameHandoff<(index: Int, gray: GrayImage)>(capacity: 8)
-        let source = ReaderBox(reader)
+        let frames = FrameHandoff<(index: Int, gray: GrayImage, picture: DecodedPicture)>(capacity: 8)
+        let source = ReaderBox(reader, shrink)
         Thread.detachNewThread {
             do {
-                while let frame = try source.reader.nextLuma() {
-                    guard frames.put((frame.index, frame.image)) else { return }
+                while let frame = try source.reader.nextPicture() {
+                    let gray = try source.shrink.luma(frame.picture, region: nil)
+                    guard frames.put((frame.index, gray, frame.picture)) else { return }
                 }
                 frames.finish()
             } catch {
@@ -100,6 +155,7 @@ public enum FaceTrackingPass {
             }
         }
         defer { frames.abandon() }
+        var cutter = cutting.map { CropCollector($0, scale: scale) }
         while let frame = try frames.take() {
             if first == nil { first = frame.index }
             count += 1
@@ -138,22 +194,93 @@ public enum FaceTrackingPass {
                 }
             }
             previousGray = cut ? nil : gray
+            if cutter != nil, !cutter!.hold(frame.index, frame.picture, tracker: tracker, settledBefore: tracker.firstUnsettledFrame(after: frame.index)) {
+                cutter = nil
+            }
             if count % 25 == 0 { progress?(count) }
         }
-        let tracks = tracker.tracks(frameCount: (first ?? 0) + count).map { track -> FaceTrack in
+        let frameCount = (first ?? 0) + count
+        if cutter != nil, !cutter!.finish(tracker: tracker, frameCount: frameCount) { cutter = nil }
+        let tracks = tracker.tracks(frameCount: frameCount).map { track -> FaceTrack in
             var t = track
             t.boxes = t.boxes.map { $0.scaled(by: scale) }
             return t
         }
-        return FaceTrackingResult(frameWidth: displayWidth, frameHeight: displayHeight, firstFrame: first ?? 0, frameCount: count,
-                                  tracks: tracks, sceneCuts: cuts, framesSearched: searched, fullSearches: fullSearches,
-                                  detectionScale: scale)
+        let numbers = tracker.trackNumbers
+        let crops = cutter.map { collector in
+            FaceCrops(tracks: Dictionary(uniqueKeysWithValues: collector.tracks.compactMap { id, track in numbers[id].map { ($0, track) } }))
+        }
+        return (FaceTrackingResult(frameWidth: displayWidth, frameHeight: displayHeight, firstFrame: first ?? 0, frameCount: count,
+                                   tracks: tracks, sceneCuts: cuts, framesSearched: searched, fullSearches: fullSearches,
+                                   detectionScale: scale), crops)
+    }
+
+    /// Holds decoded frames until their boxes settle, then cuts every track's crop from them.
+    private struct CropCollector {
+        let cutting: MouthCutting
+        /// Frame pixels per detection pixel.
+        let scale: Double
+        var held: [(index: Int, picture: DecodedPicture)] = []
+        var heldFrom = 0
+        /// Keyed by the tracker's ``FaceTracker/OpenTrack/id``.
+        var tracks: [Int: FaceCrops.Track] = [:]
+        var cutters: [Int: PictureCutter] = [:]
+        var bytes = 0
+
+        init(_ cutting: MouthCutting, scale: Double) {
+            self.cutting = cutting
+            self.scale = scale
+        }
+
+        /// Holds `picture` (frame `index`) and cuts the frames before `settledBefore`; false when
+        /// cutting is given up.
+        mutating func hold(_ index: Int, _ picture: DecodedPicture, tracker: FaceTracker, settledBefore: Int) -> Bool {
+            held.append((index, picture))
+            while heldFrom < held.count, held[heldFrom].index < settledBefore {
+                guard cut(held[heldFrom], boxes: tracker.settledBoxes(at: held[heldFrom].index)) else { return false }
+                heldFrom += 1
+            }
+            if heldFrom > 64 { held.removeFirst(heldFrom); heldFrom = 0 }
+            return held.count - heldFrom <= cutting.maxHeldFrames
+        }
+
+        /// Cuts the frames still held, the clip having ended after `frameCount` frames.
+        mutating func finish(tracker: FaceTracker, frameCount: Int) -> Bool {
+            while heldFrom < held.count {
+                guard cut(held[heldFrom], boxes: tracker.settledBoxes(at: held[heldFrom].index, frameCount: frameCount)) else { return false }
+                heldFrom += 1
+            }
+            held = []
+            heldFrom = 0
+            return true
+        }
+
+        private mutating func cut(_ frame: (index: Int, picture: DecodedPicture), boxes: [(id: Int, box: FaceBox)]) -> Bool {
+            for (id, box) in boxes {
+                let region = cutting.region(box.scaled(by: scale))
+                guard let cutter = cutters[id] ?? (try? PictureCutter(outputSize: cutting.outputSize)),
+                      let image = try? cutter.rgb(frame.picture, region: region) else { return false }
+                cutters[id] = cutter
+                var track = tracks[id] ?? FaceCrops.Track(firstFrame: frame.index, images: [])
+                // A track's frames are contiguous; anything else means the frames were not.
+                guard track.firstFrame + track.images.count == frame.index else { return false }
+                track.images.append(image)
+                tracks[id] = track
+                bytes += image.pixels.count
+                if bytes > cutting.budgetBytes { return false }
+            }
+            return true
+        }
     }
 
     /// Hands the reader to the decoding thread (used by one thread at a time).
     private final class ReaderBox: @unchecked Sendable {
         let reader: VideoReader
-        init(_ reader: VideoReader) { self.reader = reader }
+        let shrink: PictureCutter
+        init(_ reader: VideoReader, _ shrink: PictureCutter) {
+            self.reader = reader
+            self.shrink = shrink
+        }
     }
 
     /// How much the mouth moves: the mean absolute luminance change (0…1) between the previous

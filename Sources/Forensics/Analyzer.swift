@@ -18,6 +18,9 @@ public struct AnalysisOptions: Sendable {
     /// A HAAR cascade file other than Debian's frontal-face one.
     public var faceCascade: String?
     public var tracking = FaceTrackingPass.Options()
+    /// Cut the mouth crops while tracking, from the tracking pass's own decode, instead of
+    /// decoding the video a second time (the crops are the same either way).
+    public var cropWhileTracking = true
     /// Window hop in frames (the window length is the model's).
     public var hopFrames = 25
     /// Shortest clip analysed (frames); shorter clips than a window are padded.
@@ -78,9 +81,11 @@ public final class Analyzer: @unchecked Sendable {
         let info = try MediaProbe.probe(path, limits: options.limits)
         let inputHash = try SHA256.hex(fileAt: URL(fileURLWithPath: path))
         let estimatedFrames = max(1, Int(((info.durationSeconds ?? 0) * Double(TimeConventions.videoFPS)).rounded()))
-        let mouthLocation = try MouthLocator.locate(path: path, info: info, framing: options.framing, cascadePath: options.faceCascade,
-                                                    tracking: options.tracking, limits: options.limits)
         let c = model.configuration
+        let (mouthLocation, mouthCrops) = try MouthLocator.locate(
+            path: path, info: info, framing: options.framing, cascadePath: options.faceCascade, tracking: options.tracking,
+            cropSize: options.cropWhileTracking ? VideoReadOptions.Size(width: c.cropWidth, height: c.cropHeight) : nil,
+            limits: options.limits)
         let w = c.windowFrames
         let hop = min(options.hopFrames, w)
         guard c.melBands == LogMelConfiguration().melBins, c.melFrames == w * TimeConventions.melFramesPerVideoFrame else {
@@ -102,7 +107,7 @@ public final class Analyzer: @unchecked Sendable {
             let chunk: Chunk
             do {
                 chunk = try Chunk.load(path: path, startFrame: rangeStart, frames: options.chunkFrames, regions: mouthLocation.regions,
-                                       cropHeight: c.cropHeight, cropWidth: c.cropWidth, limits: options.limits)
+                                       crops: mouthCrops, cropHeight: c.cropHeight, cropWidth: c.cropWidth, limits: options.limits)
             } catch MediaError.noFramesDecoded where chunkStart > 0 {
                 break
             }
@@ -245,14 +250,21 @@ struct Chunk {
     var clip: Clip
     var features: ClipFeatures
 
-    /// - Parameter regions: the mouth region per frame; nil = the whole frame.
-    static func load(path: String, startFrame: Int, frames count: Int, regions: RegionTrack?, cropHeight: Int, cropWidth: Int,
-                     limits: MediaLimits) throws -> Chunk {
+    /// - Parameters:
+    ///   - regions: the mouth region per frame; nil = the whole frame.
+    ///   - crops: frames already cut by the tracking pass (the rest are read from the file).
+    static func load(path: String, startFrame: Int, frames count: Int, regions: RegionTrack?, crops: MouthCrops? = nil,
+                     cropHeight: Int, cropWidth: Int, limits: MediaLimits) throws -> Chunk {
         let fps = Double(TimeConventions.videoFPS), rate = Double(TimeConventions.audioSampleRate)
         let perFrame = TimeConventions.samplesPerVideoFrame
-        let video = try VideoReader(path: path, options: VideoReadOptions(
-            range: TimeRange(startSeconds: Double(startFrame) / fps, durationSeconds: Double(count) / fps),
-            regionTrack: regions, outputSize: .init(width: cropWidth, height: cropHeight), limits: limits)).readAll()
+        let size = VideoReadOptions.Size(width: cropWidth, height: cropHeight)
+        func read(_ frames: Range<Int>) throws -> [(index: Int, image: RGBImage)] {
+            try VideoReader(path: path, options: VideoReadOptions(
+                range: TimeRange(startSeconds: Double(frames.lowerBound) / fps, durationSeconds: Double(frames.count) / fps),
+                regionTrack: regions, outputSize: size, limits: limits)).readAll().map { ($0.index, $0.image) }
+        }
+        let video = try crops.flatMap { try precut(path: path, frames: startFrame..<(startFrame + count), crops: $0, read: read) }
+            ?? read(startFrame..<(startFrame + count))
         guard let first = video.first else {
             throw MediaError.noFramesDecoded(path: path, stream: "video frame in the requested range")
         }
@@ -272,6 +284,34 @@ struct Chunk {
                                              cropHeight: cropHeight, cropWidth: cropWidth)
         let own = Array(audio[lead..<(lead + n * perFrame)])
         return Chunk(clip: Clip(firstFrameIndex: first.index, frames: images, audio: own), features: features)
+    }
+
+    /// Frames `frames` from the tracking pass's crops, those it did not cut read with `read` (a
+    /// stretch at a time); nil when the crops do not start early enough to number the frames as a
+    /// reader would (then the whole stretch is read).
+    /// - Throws: `MediaError.noFramesDecoded` when the stretch starts after the last frame.
+    static func precut(path: String, frames: Range<Int>, crops: MouthCrops,
+                       read: (Range<Int>) throws -> [(index: Int, image: RGBImage)]) throws -> [(index: Int, image: RGBImage)]? {
+        guard frames.lowerBound >= crops.firstFrame else { return nil }
+        let covered = frames.lowerBound..<max(frames.lowerBound, min(frames.upperBound, crops.range.upperBound))
+        guard !covered.isEmpty else { throw MediaError.noFramesDecoded(path: path, stream: "video frame in the requested range") }
+        var out: [(index: Int, image: RGBImage)] = []
+        out.reserveCapacity(covered.count)
+        var index = covered.lowerBound
+        while index < covered.upperBound {
+            if let image = crops.crop(at: index) {
+                out.append((index, image))
+                index += 1
+                continue
+            }
+            var end = index + 1
+            while end < covered.upperBound, crops.crop(at: end) == nil { end += 1 }
+            let missing = try read(index..<end)
+            guard missing.map(\.index) == Array(index..<end) else { return nil }
+            out += missing
+            index = end
+        }
+        return out
     }
 }
 

@@ -17,6 +17,18 @@ public enum MouthLocator {
     public static func locate(path: String, info: MediaInfo, framing: MouthFraming, cascadePath: String? = nil,
                               tracking: FaceTrackingPass.Options = FaceTrackingPass.Options(), limits: MediaLimits = .default,
                               progress: ((Int) -> Void)? = nil) throws -> MouthLocation {
+        try locate(path: path, info: info, framing: framing, cascadePath: cascadePath, tracking: tracking, cropSize: nil,
+                   limits: limits, progress: progress).location
+    }
+
+    /// As ``locate(path:info:framing:cascadePath:tracking:limits:progress:)``, and when faces are
+    /// tracked, also the mouth crops at `cropSize` cut from the tracking pass's own decode (see
+    /// ``MouthCrops``).
+    /// - Parameter cropSize: the model's crop size; nil cuts nothing.
+    public static func locate(path: String, info: MediaInfo, framing: MouthFraming, cascadePath: String? = nil,
+                              tracking: FaceTrackingPass.Options = FaceTrackingPass.Options(), cropSize: VideoReadOptions.Size?,
+                              limits: MediaLimits = .default,
+                              progress: ((Int) -> Void)? = nil) throws -> (location: MouthLocation, crops: MouthCrops?) {
         guard let video = info.video else { throw MediaError.noVideoStream(path: path) }
         let width = video.displayWidth, height = video.displayHeight
         var location = MouthLocation(mode: .wholeFrame, frameWidth: width, frameHeight: height, faces: [], requestedFace: nil,
@@ -24,14 +36,14 @@ public enum MouthLocator {
         let small = max(width, height) <= largestMouthCrop
         switch framing {
         case .wholeFrame:
-            return location
+            return (location, nil)
         case .region(let region):
             guard region.isInside(width: width, height: height) else {
                 throw MediaError.regionOutsideFrame(region: region, frameWidth: width, frameHeight: height)
             }
             location.mode = .region
             location.regions = RegionTrack(firstFrame: 0, regions: [region])
-            return location
+            return (location, nil)
         case .automatic, .face:
             break
         }
@@ -43,7 +55,7 @@ public enum MouthLocator {
         } catch let error as FaceTrackingError where requested == nil && small {
             // Without a detector a small clip is still readable as a mouth crop.
             _ = error
-            return location
+            return (location, nil)
         }
         let started = DispatchTime.now()
         // A small clip is usually a mouth crop: a few frames spread over it are searched first,
@@ -52,10 +64,17 @@ public enum MouthLocator {
            let duration = info.video?.durationSeconds ?? info.durationSeconds,
            try !probeFindsFace(path: path, duration: duration, detector: detector, tracking: tracking, limits: limits) {
             location.trackingSeconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
-            return location
+            return (location, nil)
         }
-        let result = try FaceTrackingPass.run(path: path, displayWidth: width, displayHeight: height, detector: detector,
-                                              options: tracking, limits: limits, progress: progress)
+        let cutting = cropSize.map { size in
+            var cutting = FaceTrackingPass.MouthCutting(outputSize: size) { box in
+                square(tracking.geometry.mouthBox(for: box), width: width, height: height)
+            }
+            cutting.budgetBytes = tracking.cropBudgetBytes
+            return cutting
+        }
+        let (result, cut) = try FaceTrackingPass.run(path: path, displayWidth: width, displayHeight: height, detector: detector,
+                                                     options: tracking, cutting: cutting, limits: limits, progress: progress)
         location.sceneCuts = result.sceneCuts
         location.trackingSeconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         let frameEnd = result.firstFrame + result.frameCount
@@ -65,7 +84,7 @@ public enum MouthLocator {
             track.boxes.count - track.interpolatedFrames.reduce(0) { $0 + $1.count } >= min(25, result.frameCount / 4)
         }
         if tracks.isEmpty {
-            if requested == nil && small { return location }
+            if requested == nil && small { return (location, nil) }
             throw ForensicsError.noFaceFound("no face found in frames \(result.firstFrame)–\(frameEnd - 1) (\(result.framesSearched) frames searched, faces ≥ \(Int(Double(max(tracking.detector.minimumSide, tracking.minimumFace)) * result.detectionScale)) px); pass --roi x,y,w,h with the mouth region, or --face whole-frame for a mouth-centred clip")
         }
         if let requested, !tracks.indices.contains(requested) {
@@ -97,6 +116,9 @@ public enum MouthLocator {
         }
         var regions: [RegionOfInterest] = []
         regions.reserveCapacity(result.frameCount)
+        // The crop of each frame that shows its own followed face (cut from that frame at this
+        // frame's region); a frame holding another frame's region has none.
+        var crops: [RGBImage?]? = cut.map { _ in [] }
         var last: (Int, Int) = (chosen[anyCovered]!, result.firstFrame + anyCovered)
         for t in 0..<result.frameCount {
             let frame = result.firstFrame + t
@@ -104,6 +126,7 @@ public enum MouthLocator {
             let source = chosen[t].map { (tracks[$0], frame) } ?? (tracks[last.0], last.1)
             let faceBox = source.0.box(at: source.1) ?? source.0.boxes[0]
             regions.append(square(tracking.geometry.mouthBox(for: faceBox), width: width, height: height))
+            crops?.append(chosen[t].flatMap { cut?.tracks[tracks[$0].id]?.image(at: frame) })
         }
         let followed = Set(chosen.compactMap { $0 })
         location.mode = .tracked
@@ -116,7 +139,7 @@ public enum MouthLocator {
                                       typicalBox: [Int(b.x.rounded()), Int(b.y.rounded()), Int(b.width.rounded()), Int(b.height.rounded())],
                                       speakerScore: scores[i], followed: followed.contains(i))
         }
-        return location
+        return (location, crops.map { MouthCrops(firstFrame: result.firstFrame, frames: $0) })
     }
 
     /// Frames of a small clip searched for a face before the whole clip is tracked.

@@ -17,6 +17,13 @@ struct FaceFramingTests {
         return url
     }
 
+    /// The location without its wall time (which differs between two runs).
+    static func untimed(_ location: MouthLocation?) -> MouthLocation? {
+        var copy = location
+        copy?.trackingSeconds = nil
+        return copy
+    }
+
     func analyzer() throws -> (Analyzer, AnalysisOptions) {
         let analyzer = try Analyzer(weights: ShippedWeightsTests.weights, version: "test")
         var options = AnalysisOptions()
@@ -57,6 +64,53 @@ struct FaceFramingTests {
         // The offset is printed, not compared: on a 3 s clip the shipped model's offset search moves
         // by several frames with sub-pixel differences of the crop (Docs/face-tracking.md, Limits).
         #expect(head.provenance.parameters["region"]?.hasPrefix("tracked face") == true)
+    }
+
+    @Test("crops cut while tracking are a second decode's crops; the analysis is the same either way", .enabled(if: available))
+    func cropsCutWhileTrackingMatchASecondDecode() throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let sample = Self.root.appendingPathComponent("Samples/genuine.mp4").path
+        let video = try TalkingHeadVideo.make(from: sample, to: folder.appendingPathComponent("head.mp4").path)
+        let info = try MediaProbe.probe(video.path)
+        let size = VideoReadOptions.Size(width: 48, height: 48)
+        let (location, cut) = try MouthLocator.locate(path: video.path, info: info, framing: .automatic, cropSize: size)
+        let crops = try #require(cut)
+        let regions = try #require(location.regions)
+        let decoded = try VideoReader(path: video.path, options: VideoReadOptions(regionTrack: regions, outputSize: size)).readAll()
+        #expect(crops.range == 0..<decoded.count)
+        var same = 0, cutFrames = 0
+        for frame in decoded {
+            guard let crop = crops.crop(at: frame.index) else { continue }
+            cutFrames += 1
+            if crop == frame.image { same += 1 }
+        }
+        print("\(cutFrames) of \(decoded.count) frames cut while tracking, \(same) equal to the second decode's")
+        #expect(same == cutFrames && cutFrames >= decoded.count * 9 / 10)
+
+        // A stretch the pass did not cut is read from the file: the chunk is the same.
+        var holes = crops
+        for t in [0, 1, 2, 30, 31, 32, 33, decoded.count - 1] { holes.frames[t] = nil }
+        let read = try Chunk.load(path: video.path, startFrame: 0, frames: 1500, regions: regions, cropHeight: 48, cropWidth: 48,
+                                  limits: MediaLimits())
+        let precut = try Chunk.load(path: video.path, startFrame: 0, frames: 1500, regions: regions, crops: holes,
+                                    cropHeight: 48, cropWidth: 48, limits: MediaLimits())
+        #expect(precut.features == read.features)
+        #expect(precut.clip.frames == read.clip.frames && precut.clip.firstFrameIndex == read.clip.firstFrameIndex)
+
+        // The whole analysis, one decode or two.
+        let (analyzer, options) = try analyzer()
+        var twice = options
+        twice.cropWhileTracking = false
+        let once = try analyzer.analyze(path: video.path, options: options)
+        let again = try analyzer.analyze(path: video.path, options: twice)
+        #expect(once.timelines == again.timelines && once.verdict == again.verdict && Self.untimed(once.mouth) == Self.untimed(again.mouth))
+
+        // Over its budget the pass keeps no crops and finds the same mouth.
+        var tight = FaceTrackingPass.Options()
+        tight.cropBudgetBytes = 48 * 48 * 3 * 10
+        let (budgeted, none) = try MouthLocator.locate(path: video.path, info: info, framing: .automatic, tracking: tight, cropSize: size)
+        #expect(none == nil && Self.untimed(budgeted) == Self.untimed(location))
     }
 
     @Test("--face picks another face; a face number that does not exist is refused", .enabled(if: available))
