@@ -11,7 +11,8 @@
 ///
 /// **Cadence per face.** A face that barely moved between its last two detections (less than
 /// `stillMotion` of its side over `stillDetectEvery` frames, extrapolated) is due again after
-/// `stillDetectEvery` frames, any other after `detectEvery` (``OpenTrack/dueFrame``); the caller
+/// `stillDetectEvery` frames — after `slowestDetectEvery` once it also held still over such a
+/// longer interval — any other after `detectEvery` (``OpenTrack/dueFrame``); the caller
 /// searches only the faces that are due, and only those can miss a round.
 public struct FaceTracker: Sendable {
     public struct Options: Sendable, Equatable {
@@ -19,6 +20,9 @@ public struct FaceTracker: Sendable {
         public var detectEvery = 5
         /// Frames between detections of a face that is holding still (≥ `detectEvery`).
         public var stillDetectEvery = 10
+        /// Frames between detections of a face that held still over an interval of
+        /// `stillDetectEvery` or more (≥ `stillDetectEvery`).
+        public var slowestDetectEvery = 20
         /// Largest movement (centre and size change, in face sides) over `stillDetectEvery` frames
         /// that counts as holding still.
         public var stillMotion = 0.05
@@ -101,14 +105,16 @@ public struct FaceTracker: Sendable {
     }
 
     /// Frames until the next search for a face with these detections: `stillDetectEvery` when its
-    /// last two detections show it holding still, else `detectEvery`.
+    /// last two detections show it holding still (`slowestDetectEvery` when they were that far
+    /// apart already), else `detectEvery`.
     private func cadence(_ detections: [(frame: Int, box: FaceBox)]) -> Int {
         guard detections.count >= 2, options.stillDetectEvery > options.detectEvery else { return options.detectEvery }
         let (a, b) = (detections[detections.count - 2], detections[detections.count - 1])
         let frames = Double(b.frame - a.frame), side = max(1, b.box.width)
         guard frames > 0 else { return options.detectEvery }
         let moved = (abs(b.box.centreX - a.box.centreX) + abs(b.box.centreY - a.box.centreY) + abs(b.box.width - a.box.width)) / side
-        return moved / frames * Double(options.stillDetectEvery) < options.stillMotion ? options.stillDetectEvery : options.detectEvery
+        guard moved / frames * Double(options.stillDetectEvery) < options.stillMotion else { return options.detectEvery }
+        return b.frame - a.frame >= options.stillDetectEvery ? max(options.stillDetectEvery, options.slowestDetectEvery) : options.stillDetectEvery
     }
 
     /// The faces being followed (the places to look for them next).

@@ -52,9 +52,13 @@ public enum FaceTrackingPass {
         public var detectEvery = 5
         /// Frames between searches of the whole frame (and at every scene cut); the detections
         /// between them look only around the faces already tracked (``FaceDetector/SearchArea``),
-        /// which gives the same boxes as a whole-frame search for those faces. A face entering the
-        /// picture is found within this many frames. 0 or `detectEvery`: every search is whole-frame.
+        /// which gives the same boxes as a whole-frame search for those faces. 0 or `detectEvery`:
+        /// every search is whole-frame. While whole-frame searches find no new face and no face
+        /// leaves, the interval doubles, up to `slowestFullSearchEvery`: a face entering the picture
+        /// is found within `fullSearchEvery` frames of a change of the faces in view, and within
+        /// `slowestFullSearchEvery` in a scene that has held the same faces.
         public var fullSearchEvery = 100
+        public var slowestFullSearchEvery = 300
         /// Sizes a local search looks at: `1/localSizeRange` to `localSizeRange` times the tracked
         /// face (a face zooming by more than this within `detectEvery` frames is found again by the
         /// next whole-frame search).
@@ -67,8 +71,10 @@ public enum FaceTrackingPass {
         /// Mean absolute difference (0…255) between consecutive frames' 16×9 thumbnails that counts
         /// as a scene cut.
         public var sceneCutDifference = 30.0
-        /// Frames between searches for a face that holds still (``FaceTracker/Options/stillDetectEvery``).
+        /// Frames between searches for a face that holds still (``FaceTracker/Options/stillDetectEvery``),
+        /// and one that held still over such an interval (``FaceTracker/Options/slowestDetectEvery``).
         public var stillDetectEvery = 10
+        public var slowestDetectEvery = 20
         public var detector = FaceDetector.Options()
         public var tracker = FaceTracker.Options()
         public var geometry = MouthGeometry.frontalFace
@@ -126,28 +132,32 @@ public enum FaceTrackingPass {
         // conversion. (Skipping H.264's deblocking filter as well was tried: the blocking it leaves
         // made the cascade lose a 70-pixel face in a 320×180 clip.)
         let reader = try VideoReader(path: path, options: VideoReadOptions(limits: limits))
+        // The detector's picture (the frame shrunk with swscale's area filter) is made only for
+        // the frames searched; the scene-cut thumbnail and the mouth motion of every frame are read
+        // straight from the decoded luma plane (``DecodedPicture/thumbnail(width:height:step:)``).
         let shrink = try PictureCutter(outputSize: .init(width: width, height: height))
         let detector = detector.searching(atLeast: options.minimumFace)
         var trackerOptions = options.tracker
         trackerOptions.detectEvery = options.detectEvery
         trackerOptions.stillDetectEvery = max(options.detectEvery, options.stillDetectEvery)
+        trackerOptions.slowestDetectEvery = max(trackerOptions.stillDetectEvery, options.slowestDetectEvery)
         var tracker = FaceTracker(options: trackerOptions)
         var previousThumbnail: GrayImage?
-        var previousGray: GrayImage?
+        var previousPicture: DecodedPicture?
         var lastSearch: Int?
         var cuts: [Int] = []
         var searched = 0, fullSearches = 0, count = 0
-        var lastFullSearch: Int?
+        var schedule = FullSearchSchedule(base: max(options.fullSearchEvery, options.detectEvery),
+                                          slowest: options.slowestFullSearchEvery)
         var first: Int?
         // Decoding (and the grey conversion) runs on a thread of its own, a few frames ahead of
         // the detection: on two cores the pass takes the longer of the two, not their sum.
-        let frames = FrameHandoff<(index: Int, gray: GrayImage, picture: DecodedPicture)>(capacity: 8)
-        let source = ReaderBox(reader, shrink)
+        let frames = FrameHandoff<(index: Int, picture: DecodedPicture)>(capacity: 8)
+        let source = ReaderBox(reader)
         Thread.detachNewThread {
             do {
                 while let frame = try source.reader.nextPicture() {
-                    let gray = try source.shrink.luma(frame.picture, region: nil)
-                    guard frames.put((frame.index, gray, frame.picture)) else { return }
+                    guard frames.put((frame.index, frame.picture)) else { return }
                 }
                 frames.finish()
             } catch {
@@ -159,8 +169,7 @@ public enum FaceTrackingPass {
         while let frame = try frames.take() {
             if first == nil { first = frame.index }
             count += 1
-            let gray = frame.gray
-            let thumbnail = gray.thumbnail(width: 16, height: 9)
+            let thumbnail = try frame.picture.thumbnail(width: 16, height: 9)
             var cut = false
             if let previousThumbnail {
                 let difference = zip(thumbnail.pixels, previousThumbnail.pixels).reduce(0) { $0 + abs(Int($1.0) - Int($1.1)) }
@@ -169,9 +178,11 @@ public enum FaceTrackingPass {
             previousThumbnail = thumbnail
             if cut { cuts.append(frame.index) }
             if cut || lastSearch == nil || frame.index - lastSearch! >= options.detectEvery {
-                if cut || lastFullSearch == nil || frame.index - lastFullSearch! >= max(options.fullSearchEvery, options.detectEvery) {
-                    tracker.observe(frame: frame.index, detections: detector.detect(gray).map(\.box), sceneCut: cut)
-                    lastFullSearch = frame.index
+                let before = Set(tracker.openTracks.map(\.id))
+                if schedule.isDue(frame.index, sceneCut: cut) {
+                    tracker.observe(frame: frame.index, detections: detector.detect(try shrink.luma(frame.picture, region: nil)).map(\.box),
+                                    sceneCut: cut)
+                    schedule.searched(frame.index, sameFaces: !cut && Set(tracker.openTracks.map(\.id)) == before)
                     fullSearches += 1
                     searched += 1
                 } else {
@@ -181,19 +192,22 @@ public enum FaceTrackingPass {
                     if !due.isEmpty {
                         let areas = due.map { FaceDetector.SearchArea.around($0.box, margin: min(1.5, 0.5 + 0.25 * Double($0.missed)),
                                                                              sizeRange: options.localSizeRange) }
-                        tracker.observe(frame: frame.index, detections: detector.detect(gray, within: areas).map(\.box),
+                        tracker.observe(frame: frame.index, detections: detector.detect(try shrink.luma(frame.picture, region: nil), within: areas).map(\.box),
                                         searched: Set(due.map(\.id)))
                         searched += 1
+                        // A face left (or a new one joined a track's place): back to the base interval.
+                        if Set(tracker.openTracks.map(\.id)) != before { schedule.facesChanged() }
                     }
                 }
                 lastSearch = frame.index
             }
-            if let previous = previousGray {
+            if let previous = previousPicture {
                 tracker.sample(frame: frame.index) { face in
-                    mouthMotion(gray, previous: previous, in: options.geometry.mouthBox(for: face))
+                    (try? mouthMotion(frame.picture, previous: previous, in: options.geometry.mouthBox(for: face).scaled(by: scale),
+                                      spacing: scale)) ?? .nan
                 }
             }
-            previousGray = cut ? nil : gray
+            previousPicture = cut ? nil : frame.picture
             if cutter != nil, !cutter!.hold(frame.index, frame.picture, tracker: tracker, settledBefore: tracker.firstUnsettledFrame(after: frame.index)) {
                 cutter = nil
             }
@@ -276,25 +290,17 @@ public enum FaceTrackingPass {
     /// Hands the reader to the decoding thread (used by one thread at a time).
     private final class ReaderBox: @unchecked Sendable {
         let reader: VideoReader
-        let shrink: PictureCutter
-        init(_ reader: VideoReader, _ shrink: PictureCutter) {
-            self.reader = reader
-            self.shrink = shrink
-        }
+        init(_ reader: VideoReader) { self.reader = reader }
     }
 
     /// How much the mouth moves: the mean absolute luminance change (0…1) between the previous
-    /// and this frame over the middle of `box` (its central 60 % of rows and columns, where the lips
-    /// are). A speaking mouth moves with the syllables; a listening one only with noise. 0 when the
-    /// box lies outside the image.
-    public static func mouthMotion(_ image: GrayImage, previous: GrayImage, in box: FaceBox) -> Float {
-        let x0 = max(0, Int(box.x + 0.2 * box.width)), y0 = max(0, Int(box.y + 0.2 * box.height))
-        let x1 = min(image.width, Int(box.x + 0.8 * box.width)), y1 = min(image.height, Int(box.y + 0.8 * box.height))
-        guard x1 - x0 >= 2, y1 - y0 >= 2, previous.width == image.width, previous.height == image.height else { return 0 }
-        var total = 0
-        for y in y0..<y1 {
-            for x in x0..<x1 { total += abs(Int(image[x, y]) - Int(previous[x, y])) }
-        }
-        return Float(total) / Float((x1 - x0) * (y1 - y0) * 255)
+    /// and this frame over the middle of `box` (frame pixels; its central 60 % of rows and columns,
+    /// where the lips are), sampled every `spacing` pixels (the detection image's pixel pitch). A
+    /// speaking mouth moves with the syllables; a listening one only with noise. 0 when the box
+    /// lies outside the picture.
+    /// - Throws: an FFmpeg error for a picture whose luminance cannot be read.
+    public static func mouthMotion(_ picture: DecodedPicture, previous: DecodedPicture, in box: FaceBox, spacing: Double) throws -> Float {
+        try picture.meanAbsoluteDifference(from: previous, x0: box.x + 0.2 * box.width, y0: box.y + 0.2 * box.height,
+                                           x1: box.x + 0.8 * box.width, y1: box.y + 0.8 * box.height, spacing: spacing)
     }
 }

@@ -1,4 +1,5 @@
 import CFFmpeg
+import Foundation
 
 /// One decoded source frame, kept as the decoder made it (a reference to FFmpeg's buffers, no
 /// conversion yet), so that it can be cut and scaled more than once, later and on another thread
@@ -15,6 +16,20 @@ public final class DecodedPicture: @unchecked Sendable {
         frame = try Frame()
         try check(av_frame_ref(frame.pointer, source.pointer), "referencing a decoded frame")
         self.rotation = rotation
+    }
+
+    /// The luma plane as 8-bit full range, stored orientation, for pixel formats without one of their
+    /// own (made on first use: ``withLumaPlane(_:)``).
+    private var lumaCopy: LumaImage?
+    private let lumaCopyLock = NSLock()
+
+    func convertedLuma() throws -> LumaImage {
+        lumaCopyLock.lock()
+        defer { lumaCopyLock.unlock() }
+        if let lumaCopy { return lumaCopy }
+        let made = try FrameConverter(rotation: 0, outputSize: nil).convertLuma(frame, region: nil)
+        lumaCopy = made
+        return made
     }
 
     /// Displayed (rotation-corrected) size.

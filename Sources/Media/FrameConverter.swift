@@ -9,7 +9,16 @@ final class FrameConverter {
     /// Output size in displayed orientation; nil means the region's own size.
     let outputSize: (width: Int, height: Int)?
 
-    private var scaler: OpaquePointer?
+    /// Scalers by source and target size and format, most recently used last: a tracked mouth's
+    /// region changes size by a pixel or two from frame to frame and back, and building a scaler
+    /// costs more than the small scaling it does.
+    private var scalers: [(key: ScalerKey, context: OpaquePointer)] = []
+    private static let scalerCacheSize = 8
+
+    private struct ScalerKey: Equatable {
+        var sourceWidth: Int32, sourceHeight: Int32, sourceFormat: Int32
+        var width: Int32, height: Int32, format: Int32
+    }
     private let staging: Frame
     private let cropped: Frame
 
@@ -21,7 +30,7 @@ final class FrameConverter {
     }
 
     deinit {
-        sws_freeContext(scaler)
+        for entry in scalers { sws_freeContext(entry.context) }
     }
 
     /// Converts `frame` into an RGB image in displayed orientation, cut to `region` (displayed
@@ -70,16 +79,27 @@ final class FrameConverter {
         return (bytes, storedTarget)
     }
 
-    private func scale(_ source: Frame, to size: (width: Int, height: Int), format: AVPixelFormat, bytesPerPixel: Int) throws -> [UInt8] {
-        let sourceFormat = AVPixelFormat(rawValue: source.pointer.pointee.format)
-        scaler = sws_getCachedContext(
-            scaler, Int32(source.width), Int32(source.height), sourceFormat,
-            Int32(size.width), Int32(size.height), format,
-            Int32(SWS_AREA), nil, nil, nil)
-        guard let scaler else {
-            throw MediaError.ffmpeg(operation: "preparing the scaler from \(source.width)×\(source.height)",
+    /// The scaler for `key` (area filter), from the cache or made.
+    private func scaler(_ key: ScalerKey) throws -> OpaquePointer {
+        if let found = scalers.firstIndex(where: { $0.key == key }) {
+            let entry = scalers.remove(at: found)
+            scalers.append(entry)
+            return entry.context
+        }
+        guard let context = sws_getContext(key.sourceWidth, key.sourceHeight, AVPixelFormat(rawValue: key.sourceFormat),
+                                           key.width, key.height, AVPixelFormat(rawValue: key.format), Int32(SWS_AREA), nil, nil, nil) else {
+            throw MediaError.ffmpeg(operation: "preparing the scaler from \(key.sourceWidth)×\(key.sourceHeight)",
                                     code: cffmpeg_averror(EINVAL), message: "unsupported pixel format or size")
         }
+        if scalers.count >= Self.scalerCacheSize { sws_freeContext(scalers.removeFirst().context) }
+        scalers.append((key, context))
+        return context
+    }
+
+    private func scale(_ source: Frame, to size: (width: Int, height: Int), format: AVPixelFormat, bytesPerPixel: Int) throws -> [UInt8] {
+        let sourceFormat = AVPixelFormat(rawValue: source.pointer.pointee.format)
+        let scaler = try scaler(ScalerKey(sourceWidth: Int32(source.width), sourceHeight: Int32(source.height), sourceFormat: sourceFormat.rawValue,
+                                          width: Int32(size.width), height: Int32(size.height), format: format.rawValue))
         if staging.width != size.width || staging.height != size.height || staging.pointer.pointee.format != format.rawValue
             || staging.isEmpty {
             staging.unref()

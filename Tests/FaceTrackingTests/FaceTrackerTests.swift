@@ -112,6 +112,22 @@ import Testing
         #expect(compared == tracks.reduce(0) { $0 + $1.boxes.count })
     }
 
+    @Test func wholeFrameSearchesSpreadOutWhileTheSameFacesStayAndComeBackWhenTheyChange() {
+        var schedule = FullSearchSchedule(base: 100, slowest: 300)
+        var searches: [Int] = []
+        for frame in 0..<1500 {
+            let cut = frame == 1000
+            guard schedule.isDue(frame, sceneCut: cut) else {
+                if frame == 1250 { schedule.facesChanged() }  // a face left between searches: due at once
+                continue
+            }
+            searches.append(frame)
+            // A new face at the search of frame 600.
+            schedule.searched(frame, sameFaces: frame != 600 && !cut)
+        }
+        #expect(searches == [0, 100, 300, 600, 700, 900, 1000, 1100, 1251, 1451])
+    }
+
     @Test func intersectionOverUnion() {
         let a = FaceBox(x: 0, y: 0, width: 10, height: 10)
         #expect(a.intersectionOverUnion(a) == 1)

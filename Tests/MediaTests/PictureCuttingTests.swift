@@ -51,4 +51,52 @@ import Testing
             #expect(try cutter.rgb(frame.picture, region: nil) == reference.image)
         }
     }
+
+    /// The thumbnail and the motion measure read from the luma plane, against plain loops over
+    /// the reader's own full-size luminance (swscale's full-range GRAY8) in displayed orientation.
+    @Test(arguments: [0, 90, 180, 270])
+    func lumaPlaneMeasuresMatchPlainLoopsOverTheReadersLuminance(rotation: Int) throws {
+        let folder = try TestMedia.folder()
+        let url = try TestMedia.writeClip(folder.appendingPathComponent("plane.mp4"), width: 64, height: 32, frames: 3,
+                                          rotation: rotation, audio: nil, levels: { UInt8(40 + 60 * $0) }, marker: true)
+        let reader = try VideoReader(path: url.path)
+        var pictures: [DecodedPicture] = []
+        while let frame = try reader.nextPicture() { pictures.append(frame.picture) }
+        let lumaReader = try VideoReader(path: url.path)
+        var lumas: [LumaImage] = []
+        while let frame = try lumaReader.nextLuma() { lumas.append(frame.image) }
+        #expect(pictures.count == 3 && lumas.count == 3)
+        let (w, h) = (lumas[0].width, lumas[0].height)
+        #expect(pictures[0].displayWidth == w && pictures[0].displayHeight == h)
+        for (picture, luma) in zip(pictures, lumas) {
+            let thumbnail = try picture.thumbnail(width: 4, height: 2, step: 1)
+            for ty in 0..<2 {
+                for tx in 0..<4 {
+                    var sum = 0
+                    for y in (ty * h / 2)..<((ty + 1) * h / 2) { for x in (tx * w / 4)..<((tx + 1) * w / 4) { sum += Int(luma.pixels[y * w + x]) } }
+                    let expected = sum / (w / 4 * h / 2)
+                    // Two roundings of the TV-range mapping: within 2 levels.
+                    #expect(abs(Int(thumbnail.pixels[ty * 4 + tx]) - expected) <= 2, "cell \(tx),\(ty)")
+                }
+            }
+        }
+        // Motion over a box: the points (x0 + (i + ½)·2, y0 + (j + ½)·2).
+        let (x0, y0, x1, y1) = (3.0, 5.0, Double(w) - 6, Double(h) - 4)
+        let measured = try pictures[1].meanAbsoluteDifference(from: pictures[0], x0: x0, y0: y0, x1: x1, y1: y1, spacing: 2)
+        var total = 0, count = 0
+        var y = y0 + 1
+        while y < y1 {
+            var x = x0 + 1
+            while x < x1 {
+                total += abs(Int(lumas[1].pixels[Int(y) * w + Int(x)]) - Int(lumas[0].pixels[Int(y) * w + Int(x)]))
+                count += 1
+                x += 2
+            }
+            y += 2
+        }
+        let expected = Float(total) / Float(count) / 255
+        print("rotation \(rotation): motion \(measured), plain loop \(expected)")
+        #expect(expected > 0.1 && abs(measured - expected) < 0.01)
+        #expect(try pictures[1].meanAbsoluteDifference(from: pictures[1], x0: x0, y0: y0, x1: x1, y1: y1, spacing: 2) == 0)
+    }
 }
