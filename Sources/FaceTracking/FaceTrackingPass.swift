@@ -169,7 +169,9 @@ public enum FaceTrackingPass {
         while let frame = try frames.take() {
             if first == nil { first = frame.index }
             count += 1
-            let thumbnail = try frame.picture.thumbnail(width: 16, height: 9)
+            // About 10 × 10 samples of each of the 16 × 9 cells.
+            let thumbnail = try frame.picture.thumbnail(width: 16, height: 9, step: max(1, min(frame.picture.displayWidth / 160,
+                                                                                            frame.picture.displayHeight / 90)))
             var cut = false
             if let previousThumbnail {
                 let difference = zip(thumbnail.pixels, previousThumbnail.pixels).reduce(0) { $0 + abs(Int($1.0) - Int($1.1)) }
@@ -186,10 +188,11 @@ public enum FaceTrackingPass {
                     fullSearches += 1
                     searched += 1
                 } else {
-                    // Around each tracked face that is due (a face holding still less often); the
-                    // area widens with each round it was missed.
-                    let due = tracker.openTracks.filter { $0.dueFrame <= frame.index }
-                    if !due.isEmpty {
+                    // Around each tracked face that is due (a face holding still less often) — or
+                    // would be before the next search can come, so that faces share search frames
+                    // (and the detector's picture); the area widens with each round it was missed.
+                    let due = tracker.openTracks.filter { $0.dueFrame < frame.index + options.detectEvery }
+                    if due.contains(where: { $0.dueFrame <= frame.index }) {
                         let areas = due.map { FaceDetector.SearchArea.around($0.box, margin: min(1.5, 0.5 + 0.25 * Double($0.missed)),
                                                                              sizeRange: options.localSizeRange) }
                         tracker.observe(frame: frame.index, detections: detector.detect(try shrink.luma(frame.picture, region: nil), within: areas).map(\.box),
