@@ -97,9 +97,10 @@ public enum FaceTrackingPass {
         /// Most bytes of crops kept. Past it the crops are dropped and the pass goes on tracking
         /// only (the caller reads the file again): 256 MiB ≈ 90 face-minutes of 48×48 crops.
         public var budgetBytes = 256 << 20
-        /// Most frames held waiting for their boxes to settle (a few seconds at the tracker's
-        /// cadences); past it cutting stops the same way.
-        public var maxHeldFrames = 250
+        /// Most decoded frames held waiting for their boxes to settle, in bytes of 8-bit 4:2:0
+        /// pictures (a frame waits two to three detection intervals, 15–60 frames; 512 MiB is 370
+        /// frames of 720p, 165 of 1080p, 41 of 4K); past it cutting stops the same way.
+        public var maxHeldBytes = 512 << 20
 
         public init(outputSize: VideoReadOptions.Size, region: @escaping @Sendable (FaceBox) -> RegionOfInterest) {
             self.outputSize = outputSize
@@ -258,7 +259,8 @@ public enum FaceTrackingPass {
                 heldFrom += 1
             }
             if heldFrom > 64 { held.removeFirst(heldFrom); heldFrom = 0 }
-            return held.count - heldFrom <= cutting.maxHeldFrames
+            let frameBytes = picture.displayWidth * picture.displayHeight * 3 / 2
+            return (held.count - heldFrom) * frameBytes <= cutting.maxHeldBytes
         }
 
         /// Cuts the frames still held, the clip having ended after `frameCount` frames.

@@ -114,4 +114,40 @@ import Testing
             #expect(abs(a.centreX - b.centreX) < 1 && abs(a.centreY - b.centreY) < 1 && abs(a.width - b.width) < 1, "frame \(t)")
         }
     }
+
+    /// Crops cut while tracking: one per frame of every kept track, the same tracks as a pass
+    /// that cuts nothing; over the cap on frames held, no crops and still the same tracks.
+    @Test(.enabled(if: available))
+    func cropsCoverEveryTrackedFrameAndACapOnHeldFramesDropsThem() throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let photo = try Self.photo("2008_002470.jpg")
+        let video = try MovingFaceVideo.make(in: folder, photo: photo, frames: 40, offset: { t in (200 - 300 * 1.8 + 2 * Double(t), 170 - 207 * 1.8) },
+                                             zoom: { _ in 1.8 }, name: "cut.mp4")
+        let detector = FaceDetector(cascade: try HaarCascade.load())
+        let plain = try FaceTrackingPass.run(path: video.path, displayWidth: 640, displayHeight: 360, detector: detector)
+        let cutting = FaceTrackingPass.MouthCutting(outputSize: .init(width: 16, height: 16)) { box in
+            RegionOfInterest(x: max(0, min(640 - 32, Int(box.centreX) - 16)), y: max(0, min(360 - 32, Int(box.centreY) - 16)), width: 32, height: 32)
+        }
+        let (result, crops) = try FaceTrackingPass.run(path: video.path, displayWidth: 640, displayHeight: 360, detector: detector,
+                                                       cutting: cutting)
+        // (Equal apart from the mouth-motion samples' NaNs, which never compare equal.)
+        func same(_ a: FaceTrackingResult, _ b: FaceTrackingResult) -> Bool {
+            a.tracks.map(\.boxes) == b.tracks.map(\.boxes) && a.tracks.map(\.detectedFrames) == b.tracks.map(\.detectedFrames)
+                && a.framesSearched == b.framesSearched && a.sceneCuts == b.sceneCuts && a.frameCount == b.frameCount
+                && a.tracks.map { $0.samples.map { $0.isNaN ? -1 : $0 } } == b.tracks.map { $0.samples.map { $0.isNaN ? -1 : $0 } }
+        }
+        #expect(same(result, plain) && !result.tracks.isEmpty)
+        let cut = try #require(crops)
+        #expect(Set(cut.tracks.keys) == Set(result.tracks.map(\.id)))
+        for track in result.tracks {
+            let images = try #require(cut.tracks[track.id])
+            #expect(images.firstFrame == track.firstFrame && images.images.count == track.boxes.count)
+            #expect(images.images.allSatisfy { $0.width == 16 && $0.height == 16 })
+        }
+        var capped = cutting
+        capped.maxHeldBytes = 640 * 360 * 3 / 2 * 2
+        let (unchanged, none) = try FaceTrackingPass.run(path: video.path, displayWidth: 640, displayHeight: 360, detector: detector, cutting: capped)
+        #expect(same(unchanged, plain) && none == nil)
+    }
 }
