@@ -286,15 +286,26 @@ struct Chunk {
         return Chunk(clip: Clip(firstFrameIndex: first.index, frames: images, audio: own), features: features)
     }
 
+    /// Stretches of frames not cut that ``precut(path:frames:crops:read:)`` reads one by one.
+    static let maxReadStretches = 4
+
     /// Frames `frames` from the tracking pass's crops, those it did not cut read with `read` (a
     /// stretch at a time); nil when the crops do not start early enough to number the frames as a
-    /// reader would (then the whole stretch is read).
+    /// reader would, or more than ``maxReadStretches`` stretches are missing (then the whole range
+    /// is read).
     /// - Throws: `MediaError.noFramesDecoded` when the stretch starts after the last frame.
     static func precut(path: String, frames: Range<Int>, crops: MouthCrops,
                        read: (Range<Int>) throws -> [(index: Int, image: RGBImage)]) throws -> [(index: Int, image: RGBImage)]? {
         guard frames.lowerBound >= crops.firstFrame else { return nil }
         let covered = frames.lowerBound..<max(frames.lowerBound, min(frames.upperBound, crops.range.upperBound))
         guard !covered.isEmpty else { throw MediaError.noFramesDecoded(path: path, stream: "video frame in the requested range") }
+        // Each stretch not cut is a seek and a decode from the keyframe before it: past a few,
+        // one read of the whole stretch costs less.
+        var stretches = 0
+        for index in covered where crops.crop(at: index) == nil && (index == covered.lowerBound || crops.crop(at: index - 1) != nil) {
+            stretches += 1
+        }
+        guard stretches <= maxReadStretches else { return nil }
         var out: [(index: Int, image: RGBImage)] = []
         out.reserveCapacity(covered.count)
         var index = covered.lowerBound

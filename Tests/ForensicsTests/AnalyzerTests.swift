@@ -100,3 +100,28 @@ struct AnalyzerTests {
         #expect(throws: (any Error).self) { _ = try analyzer().analyze(path: truncated.path) }
     }
 }
+
+/// `Chunk.precut`: which frames come from the tracking pass's crops and which are read.
+@Suite struct PrecutFramesTests {
+    static func crops(missing: Set<Int>, count: Int = 40) -> MouthCrops {
+        MouthCrops(firstFrame: 0, frames: (0..<count).map { missing.contains($0) ? nil : RGBImage(width: 2, height: 2, red: UInt8($0), green: 0, blue: 0) })
+    }
+
+    @Test func stretchesNotCutAreReadOneByOneAndTooManyMeanOneRead() throws {
+        var reads: [Range<Int>] = []
+        func read(_ range: Range<Int>) -> [(index: Int, image: RGBImage)] {
+            reads.append(range)
+            return range.map { ($0, RGBImage(width: 2, height: 2, red: 200, green: UInt8($0), blue: 0)) }
+        }
+        let some = try #require(try Chunk.precut(path: "x", frames: 5..<30, crops: Self.crops(missing: [5, 6, 12, 20, 21, 22]), read: read))
+        #expect(reads == [5..<7, 12..<13, 20..<23])
+        #expect(some.map(\.index) == Array(5..<30))
+        #expect(some[0].image.pixels[0] == 200 && some[2].image.pixels[0] == 7)
+        reads = []
+        let many: Set<Int> = [1, 3, 5, 7, 9]
+        #expect(try Chunk.precut(path: "x", frames: 0..<40, crops: Self.crops(missing: many), read: read) == nil)
+        #expect(reads.isEmpty)
+        // Past the pass's last frame: nothing to give.
+        #expect(throws: MediaError.self) { try Chunk.precut(path: "x", frames: 40..<60, crops: Self.crops(missing: []), read: read) }
+    }
+}
