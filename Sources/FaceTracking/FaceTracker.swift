@@ -64,6 +64,9 @@ public struct FaceTracker: Sendable {
         public var box: FaceBox
         public var missed: Int
         public var dueFrame: Int
+        /// Held still between its last two detections (searched at a slower cadence) and found
+        /// at its last search: it will be found close to `box`.
+        public var isStill: Bool
     }
 
     /// Boxes the detector found in `frame` (frame pixels). Frames must arrive in increasing order.
@@ -119,7 +122,11 @@ public struct FaceTracker: Sendable {
 
     /// The faces being followed (the places to look for them next).
     public var openTracks: [OpenTrack] {
-        building.filter(\.open).map { OpenTrack(id: $0.id, box: $0.detections.last!.box, missed: $0.missed, dueFrame: $0.dueFrame) }
+        building.filter(\.open).map { track in
+            let last = track.detections[track.detections.count - 1].frame
+            return OpenTrack(id: track.id, box: track.detections.last!.box, missed: track.missed, dueFrame: track.dueFrame,
+                             isStill: track.missed == 0 && track.dueFrame - last > options.detectEvery)
+        }
     }
 
     /// Records `measure(box)` for every open track at `frame`, with the box of its latest

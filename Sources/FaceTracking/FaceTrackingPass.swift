@@ -63,6 +63,11 @@ public enum FaceTrackingPass {
         /// face (a face zooming by more than this within `detectEvery` frames is found again by the
         /// next whole-frame search).
         public var localSizeRange = 1.25
+        /// The margin and size range of a local search around a face that held still
+        /// (``FaceTracker/OpenTrack/isStill``: it moved less than 5 % of its side over 10 frames,
+        /// so it is within a few percent of its box when next searched).
+        public var stillMargin = 0.25
+        public var stillSizeRange = 1.15
         /// Frames wider than this are shrunk to it for detection.
         public var detectionWidth = 480
         /// Smallest face searched, pixels at the detection size (the cascade's 24: 24 of 480 ≈
@@ -194,8 +199,12 @@ public enum FaceTrackingPass {
                     // (and the detector's picture); the area widens with each round it was missed.
                     let due = tracker.openTracks.filter { $0.dueFrame < frame.index + options.detectEvery }
                     if due.contains(where: { $0.dueFrame <= frame.index }) {
-                        let areas = due.map { FaceDetector.SearchArea.around($0.box, margin: min(1.5, 0.5 + 0.25 * Double($0.missed)),
-                                                                             sizeRange: options.localSizeRange) }
+                        let areas = due.map { face in
+                            face.isStill
+                                ? FaceDetector.SearchArea.around(face.box, margin: options.stillMargin, sizeRange: options.stillSizeRange)
+                                : FaceDetector.SearchArea.around(face.box, margin: min(1.5, 0.5 + 0.25 * Double(face.missed)),
+                                                                 sizeRange: options.localSizeRange)
+                        }
                         tracker.observe(frame: frame.index, detections: detector.detect(try shrink.luma(frame.picture, region: nil), within: areas).map(\.box),
                                         searched: Set(due.map(\.id)))
                         searched += 1
