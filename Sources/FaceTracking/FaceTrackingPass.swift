@@ -42,10 +42,11 @@ public struct FaceCrops: Sendable, Equatable {
     public var tracks: [Int: Track]
 }
 
-/// The first pass over a file for ordinary (not mouth-centred) video: reads every frame at a
-/// reduced size, detects faces every few frames and at scene cuts, links them into tracks and
-/// samples each face's mouth motion on every frame. The analysis then crops the chosen face's mouth
-/// frame by frame (``RegionTrack``).
+/// The pass over a file for ordinary (not mouth-centred) video: decodes every frame once, detects
+/// faces every few frames (on the frame shrunk to ≤ 480 px) and at scene cuts, links them into
+/// tracks, samples each face's mouth motion on every frame and — with ``MouthCutting`` — cuts every
+/// face's mouth crop from the same decoded frames, so the analysis of the chosen face need not read
+/// the video again (``RegionTrack`` describes the regions either way).
 public enum FaceTrackingPass {
     public struct Options: Sendable, Equatable {
         /// Frames between detections (5 = five per second).
@@ -134,9 +135,10 @@ public enum FaceTrackingPass {
                            progress: ((Int) -> Void)? = nil) throws -> (result: FaceTrackingResult, crops: FaceCrops?) {
         let scale = max(1, Double(displayWidth) / Double(options.detectionWidth))
         let width = max(1, Int((Double(displayWidth) / scale).rounded())), height = max(1, Int((Double(displayHeight) / scale).rounded()))
-        // Luminance only: what the cascade and the motion measure need, without the colour
-        // conversion. (Skipping H.264's deblocking filter as well was tried: the blocking it leaves
-        // made the cascade lose a 70-pixel face in a 320×180 clip.)
+        // The decoded pictures themselves: shrunk (luminance only) for the detector, read in place
+        // for the thumbnail and the mouth motion, cut for the crops. (Skipping H.264's deblocking
+        // filter was tried: the blocking it leaves made the cascade lose a 70-pixel face in a
+        // 320×180 clip.)
         let reader = try VideoReader(path: path, options: VideoReadOptions(limits: limits))
         // The detector's picture (the frame shrunk with swscale's area filter) is made only for
         // the frames searched; the scene-cut thumbnail and the mouth motion of every frame are read
@@ -156,8 +158,8 @@ public enum FaceTrackingPass {
         var schedule = FullSearchSchedule(base: max(options.fullSearchEvery, options.detectEvery),
                                           slowest: options.slowestFullSearchEvery)
         var first: Int?
-        // Decoding (and the grey conversion) runs on a thread of its own, a few frames ahead of
-        // the detection: on two cores the pass takes the longer of the two, not their sum.
+        // Decoding runs on a thread of its own, a few frames ahead of the detection: on two cores
+        // the pass takes the longer of the two, not their sum.
         let frames = FrameHandoff<(index: Int, picture: DecodedPicture)>(capacity: 8)
         let source = ReaderBox(reader)
         Thread.detachNewThread {
@@ -188,8 +190,8 @@ public enum FaceTrackingPass {
             if cut || lastSearch == nil || frame.index - lastSearch! >= options.detectEvery {
                 let before = Set(tracker.openTracks.map(\.id))
                 if schedule.isDue(frame.index, sceneCut: cut) {
-                    tracker.observe(frame: frame.index, detections: detector.detect(try shrink.luma(frame.picture, region: nil)).map(\.box),
-                                    sceneCut: cut)
+                    let picture = try shrink.luma(frame.picture, region: nil)
+                    tracker.observe(frame: frame.index, detections: detector.detect(picture).map(\.box), sceneCut: cut)
                     schedule.searched(frame.index, sameFaces: !cut && Set(tracker.openTracks.map(\.id)) == before)
                     fullSearches += 1
                     searched += 1
@@ -205,7 +207,8 @@ public enum FaceTrackingPass {
                                 : FaceDetector.SearchArea.around(face.box, margin: min(1.5, 0.5 + 0.25 * Double(face.missed)),
                                                                  sizeRange: options.localSizeRange)
                         }
-                        tracker.observe(frame: frame.index, detections: detector.detect(try shrink.luma(frame.picture, region: nil), within: areas).map(\.box),
+                        let picture = try shrink.luma(frame.picture, region: nil)
+                        tracker.observe(frame: frame.index, detections: detector.detect(picture, within: areas).map(\.box),
                                         searched: Set(due.map(\.id)))
                         searched += 1
                         // A face left (or a new one joined a track's place): back to the base interval.
@@ -221,7 +224,8 @@ public enum FaceTrackingPass {
                 }
             }
             previousPicture = cut ? nil : frame.picture
-            if cutter != nil, !cutter!.hold(frame.index, frame.picture, tracker: tracker, settledBefore: tracker.firstUnsettledFrame(after: frame.index)) {
+            if cutter != nil,
+               !cutter!.hold(frame.index, frame.picture, tracker: tracker, settledBefore: tracker.firstUnsettledFrame(after: frame.index)) {
                 cutter = nil
             }
             if count % 25 == 0 { progress?(count) }
