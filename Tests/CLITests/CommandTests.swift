@@ -115,6 +115,21 @@ import Testing
         #expect(json["source_frames"] as? Int == 50)
     }
 
+    @Test func benchAnalyzeReportsWallAndProcessorTime() throws {
+        let folder = try CommandRunner.folder()
+        let clip = folder.appendingPathComponent("a.mp4")
+        try CommandRunner.writeClip(clip, seconds: 2)
+        let outcome = try CommandRunner.run(["bench", "analyze", clip.path, "--json", "--repeats", "1"])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let rows = try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [[String: Any]] ?? []
+        #expect(rows.count == 1)
+        let row = rows.first ?? [:]
+        let wall = row["analysis_seconds"] as? Double ?? 0, cpu = row["analysis_cpu_seconds"] as? Double ?? 0
+        #expect(wall > 0 && cpu > 0)
+        #expect(row["framing"] as? String == "whole_frame" && row["tracking_cpu_overhead"] == nil)
+        #expect(abs((row["clip_seconds"] as? Double ?? 0) - 2) < 0.05)
+    }
+
     @Test func doctorReportsLibraries() throws {
         let outcome = try CommandRunner.run(["doctor"])
         #expect(outcome.status == 0)
