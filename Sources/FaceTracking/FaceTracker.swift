@@ -150,7 +150,8 @@ public struct FaceTracker: Sendable {
             var k = 0
             for f in first...last {
                 while k + 1 < frames.count, frames[k + 1] <= f { k += 1 }
-                boxes.append(Self.interpolated(frames: frames, k, smoothed[k], k + 1 < frames.count ? smoothed[k + 1] : nil, at: f))
+                boxes.append(k + 1 < frames.count ? Self.interpolated(from: frames[k], smoothed[k], to: frames[k + 1], smoothed[k + 1], at: f)
+                                                  : smoothed[k])
             }
             // Bridged: the stretches between two detections with a search that missed the face.
             var gaps: [Range<Int>] = []
@@ -197,24 +198,29 @@ public struct FaceTracker: Sendable {
     public func settledBoxes(at frame: Int, frameCount: Int? = nil) -> [(id: Int, box: FaceBox)] {
         var found: [(id: Int, box: FaceBox)] = []
         for track in building {
-            let frames = track.detections.map(\.frame)
-            guard frame >= frames[0] else { continue }
-            if !track.open && frames.count < options.minimumDetections { continue }
+            let detections = track.detections
+            let firstDetection = detections[0].frame, lastDetection = detections[detections.count - 1].frame
+            guard frame >= firstDetection else { continue }
+            if !track.open && detections.count < options.minimumDetections { continue }
             if let frameCount {
                 guard frame <= lastFrame(of: track, frameCount: frameCount) else { continue }
             } else if !track.open {
                 // A closed track's hold is decided; a settled frame lies before the clip's end, so
                 // the end cannot shorten it.
-                guard frame <= max(frames[frames.count - 1] + options.detectEvery - 1, frames[frames.count - 1]) else { continue }
+                guard frame <= max(lastDetection + options.detectEvery - 1, lastDetection) else { continue }
             }
+            // The last detection at or before `frame` (binary search: a track can hold thousands).
             var k = 0
-            var low = 0, high = frames.count - 1
+            var low = 0, high = detections.count - 1
             while low <= high {
                 let middle = (low + high) / 2
-                if frames[middle] <= frame { k = middle; low = middle + 1 } else { high = middle - 1 }
+                if detections[middle].frame <= frame { k = middle; low = middle + 1 } else { high = middle - 1 }
             }
-            let next = k + 1 < frames.count ? smoothedBox(track.detections, at: k + 1) : nil
-            found.append((track.id, Self.interpolated(frames: frames, k, smoothedBox(track.detections, at: k), next, at: frame)))
+            let box = k + 1 < detections.count
+                ? Self.interpolated(from: detections[k].frame, smoothedBox(detections, at: k),
+                                    to: detections[k + 1].frame, smoothedBox(detections, at: k + 1), at: frame)
+                : smoothedBox(detections, at: k)
+            found.append((track.id, box))
         }
         return found
     }
@@ -227,11 +233,9 @@ public struct FaceTracker: Sendable {
         return min(last + hold - 1, max(frameCount - 1, last))
     }
 
-    /// The box at `frame` from the smoothed boxes of detection `k` (the last at or before it) and
-    /// `k + 1` (nil: none after, the box is held).
-    private static func interpolated(frames: [Int], _ k: Int, _ p: FaceBox, _ q: FaceBox?, at frame: Int) -> FaceBox {
-        guard let q else { return p }
-        let u = Double(frame - frames[k]) / Double(frames[k + 1] - frames[k])
+    /// The box at `frame` between the smoothed boxes `p` at frame `a` and `q` at frame `b` (a < b).
+    private static func interpolated(from a: Int, _ p: FaceBox, to b: Int, _ q: FaceBox, at frame: Int) -> FaceBox {
+        let u = Double(frame - a) / Double(b - a)
         return FaceBox(x: p.x + (q.x - p.x) * u, y: p.y + (q.y - p.y) * u,
                        width: p.width + (q.width - p.width) * u, height: p.height + (q.height - p.height) * u)
     }
