@@ -50,8 +50,8 @@ public struct PictureFrame: Sendable {
 /// Cuts and scales ``DecodedPicture``s: the same conversion as ``VideoReader/next()`` and
 /// ``VideoReader/nextLuma()`` with these options (a region in displayed coordinates, swscale's
 /// area filter, the display rotation), so a picture cut here equals the reader's own output for
-/// that frame and region. Keeps its scaler between calls: one cutter per stream of similar regions
-/// (a scaler is rebuilt whenever the source size changes). Not for concurrent use.
+/// that frame and region. Keeps its scalers between calls (the last few source sizes): one cutter
+/// per stream of similar regions. Not for concurrent use.
 public final class PictureCutter {
     /// Output size in displayed orientation; nil keeps the region's size.
     public let outputSize: VideoReadOptions.Size?
@@ -59,9 +59,7 @@ public final class PictureCutter {
 
     /// - Throws: ``MediaError/invalidArgument(_:)`` for an output size outside 1…4096 pixels a side.
     public init(outputSize: VideoReadOptions.Size?) throws {
-        if let size = outputSize, size.width <= 0 || size.height <= 0 || size.width > 4096 || size.height > 4096 {
-            throw MediaError.invalidArgument("output size \(size.width)×\(size.height): must be between 1 and 4096 pixels per side")
-        }
+        try outputSize?.validate()
         self.outputSize = outputSize
     }
 

@@ -44,6 +44,13 @@ public struct VideoReadOptions: Sendable {
             self.width = width
             self.height = height
         }
+
+        /// - Throws: ``MediaError/invalidArgument(_:)`` for a side outside 1…4096 pixels.
+        func validate() throws {
+            guard (1...4096).contains(width), (1...4096).contains(height) else {
+                throw MediaError.invalidArgument("output size \(width)×\(height): must be between 1 and 4096 pixels per side")
+            }
+        }
     }
 
     public init(range: TimeRange = .whole, region: RegionOfInterest? = nil, regionTrack: RegionTrack? = nil, outputSize: Size? = nil,
@@ -112,9 +119,7 @@ public final class VideoReader {
         let decoder = try Decoder(container: container, streamIndex: index, threads: options.decoderThreads, maxPixels: maxPixels)
         stream = try DecodedStream(container: container, decoder: decoder)
         rotationDegrees = MediaProbe.rotation(of: avStream)
-        if let size = options.outputSize, size.width <= 0 || size.height <= 0 || size.width > 4096 || size.height > 4096 {
-            throw MediaError.invalidArgument("output size \(size.width)×\(size.height): must be between 1 and 4096 pixels per side")
-        }
+        try options.outputSize?.validate()
         converter = try FrameConverter(rotation: rotationDegrees, outputSize: options.outputSize.map { ($0.width, $0.height) })
         let averageRate = avStream.pointee.avg_frame_rate
         fallbackFrameSeconds = averageRate.num > 0 && averageRate.den > 0

@@ -29,6 +29,11 @@ import Testing
             #expect(try cutter.rgb(frame.picture, region: region) == expected[k].image)
         }
         #expect(throws: MediaError.self) { try cutter.rgb(pictures[0].picture, region: RegionOfInterest(x: 60, y: 0, width: 30, height: 30)) }
+        // An output size outside 1…4096 pixels is refused by the cutter and the reader alike.
+        #expect(throws: MediaError.self) { try PictureCutter(outputSize: VideoReadOptions.Size(width: 0, height: 8)) }
+        #expect(throws: MediaError.self) {
+            try VideoReader(path: url.path, options: VideoReadOptions(outputSize: VideoReadOptions.Size(width: 8, height: 5000)))
+        }
     }
 
     /// A 10 fps source on the 25 fps timeline repeats each picture 2–3 times: repeats share one
