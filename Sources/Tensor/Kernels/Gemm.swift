@@ -1,13 +1,6 @@
 import CBLAS
 import Foundation
 
-/// Serialises OpenBLAS's multithreaded calls and thread-count changes. A threaded sgemm entered
-/// from two threads at once, or a thread-count change while one runs, left the test process
-/// deadlocked inside `sgemm_thread_nn` (OpenBLAS 0.3.21). Threaded level-3 calls are serialised
-/// inside OpenBLAS anyway, so nothing is lost; single-threaded calls (one engine thread per
-/// server worker or scan job) take no lock and still run side by side.
-let openBLASThreadedCallLock = NSLock()
-
 extension Kernels {
     /// `C = alpha · op(A) · op(B) + beta · C` on row-major matrices, where `op(A)` is `(m, k)`,
     /// `op(B)` is `(k, n)` and `C` is `(m, n)`; `lda`, `ldb`, `ldc` are the row strides of the
@@ -26,7 +19,7 @@ extension Kernels {
                         Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
         }
         if openblas_get_num_threads() > 1 {
-            openBLASThreadedCallLock.withLock(call)
+            OpenBLASGuard.threadedCall(call)
         } else {
             call()
         }

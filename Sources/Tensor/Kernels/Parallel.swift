@@ -16,7 +16,7 @@ public enum Engine {
     /// thread is inside a BLAS call.
     public static func setThreadCount(_ count: Int) {
         setKernelThreadCount(count)
-        openBLASThreadedCallLock.withLock { openblas_set_num_threads(Int32(max(1, count))) }
+        OpenBLASGuard.threadedCall { openblas_set_num_threads(Int32(max(1, count))) }
     }
 
     /// Sets only the engine's own parallel loops' thread count (tests use it while other tests
