@@ -22,6 +22,32 @@ import Testing
         #expect(throws: TensorError.self) { try maxPool3d(x, kernel: (5, 3, 3)) }
     }
 
+    @Test("the value-only max pooling (inference) equals the one that records the maxima, NaN and -∞ included",
+          arguments: [([1, 3, 3], [1, 2, 2], [0, 1, 1]), ([2, 3, 3], [1, 2, 2], [1, 1, 1]), ([3, 2, 2], [2, 2, 2], [0, 0, 0]),
+                      ([1, 3, 3], [1, 1, 1], [0, 1, 1]), ([3, 3, 3], [3, 3, 3], [1, 1, 1]), ([1, 2, 5], [1, 3, 2], [0, 1, 2])])
+    func valueOnlyMaxPoolMatches(kernel: [Int], stride: [Int], padding: [Int]) {
+        let planes = 3, input = [5, 9, 37] // rows long enough for the 8- and 4-wide steps at stride 1 and 2
+        var output: [Int] = []
+        for axis in 0..<3 {
+            let span: Int = input[axis] + 2 * padding[axis] - kernel[axis]
+            output.append(span / stride[axis] + 1)
+        }
+        var x: [Float] = randomTensor([planes] + input, seed: 98).scalars
+        x[7] = .nan; x[200] = -.infinity; x[201] = -.infinity; x[400] = x[401]; x[1000] = .nan; x[3000] = .nan
+        var recorded = [Float](repeating: 0, count: planes * output.elementCount)
+        var valuesOnly = [Float](repeating: 0, count: planes * output.elementCount)
+        var argmax = [Int32](repeating: 0, count: recorded.count)
+        x.withUnsafeBufferPointer { px in
+            Kernels.maxPool(px.baseAddress!, &recorded, &argmax, planes: planes, input: input, output: output,
+                            kernel: kernel, stride: stride, padding: padding)
+            Kernels.maxPoolValues(px.baseAddress!, &valuesOnly, planes: planes, input: input, output: output,
+                                  kernel: kernel, stride: stride, padding: padding)
+        }
+        let same = zip(recorded, valuesOnly).filter { $0 == $1 || ($0.isNaN && $1.isNaN) }.count
+        #expect(recorded.contains { $0.isNaN })
+        #expect(same == recorded.count, "\(recorded.count - same) of \(recorded.count) outputs differ")
+    }
+
     @Test func maxPool2dForwardAndBackward() throws {
         let x = distinctTensor([2, 2, 9, 8], seed: 93)
         let y = try maxPool2d(x, kernel: (3, 3), stride: (2, 2))

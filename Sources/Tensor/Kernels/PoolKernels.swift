@@ -110,6 +110,84 @@ extension Kernels {
         }
     }
 
+    /// `maxPool`'s output without the positions of the maxima (inference: nothing will need
+    /// them). Same values, NaN included (a window holding a NaN gives NaN). Each output row is
+    /// built tap by tap over whole rows — `kd·kh·kw` passes of one compare per output — instead
+    /// of window by window, so the inner loop has no bounds tests and no index bookkeeping.
+    static func maxPoolValues(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+                              planes: Int, input: [Int], output: [Int], kernel: [Int], stride: [Int], padding: [Int]) {
+        let (D, H, W) = (input[0], input[1], input[2])
+        let (Do, Ho, Wo) = (output[0], output[1], output[2])
+        let (kd, kh, kw) = (kernel[0], kernel[1], kernel[2])
+        let (sd, sh, sw) = (stride[0], stride[1], stride[2])
+        let (pd, ph, pw) = (padding[0], padding[1], padding[2])
+        let inPlane = D * H * W, outPlane = Do * Ho * Wo
+        // The output columns each horizontal tap reaches inside the row.
+        let columns = (0..<kw).map { validRange(kernelOffset: $0, padding: pw, stride: sw, input: W, output: Wo) }
+        columns.withUnsafeBufferPointer { columns in
+            parallelFor(planes, grain: max(1, elementwiseGrain / max(1, outPlane * kd * kh * kw))) { range in
+                for plane in range {
+                    let p = x + plane * inPlane
+                    var q = y + plane * outPlane
+                    for od in 0..<Do {
+                        let d0 = od * sd - pd
+                        let dLow = max(d0, 0), dHigh = min(d0 + kd, D)
+                        for oh in 0..<Ho {
+                            let h0 = oh * sh - ph
+                            let hLow = max(h0, 0), hHigh = min(h0 + kh, H)
+                            q.update(repeating: -.infinity, count: Wo)
+                            for id in dLow..<dHigh {
+                                for ih in hLow..<hHigh {
+                                    let row = p + (id * H + ih) * W
+                                    for t in 0..<kw {
+                                        let (lo, hi) = columns[t]
+                                        maxInto(q, from: row, offset: t - pw, stride: sw, columns: lo..<hi, rowLength: W)
+                                    }
+                                }
+                            }
+                            q += Wo
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `q[j] = max(q[j], row[offset + j·stride])` for `j` in `columns`, a NaN on either side
+    /// winning (as in `maxPool`). Eight and four outputs at a time for strides 1 and 2 (the pooling
+    /// strides the model uses); `offset + j·stride` lies in `0..<rowLength` for every `j`.
+    @inline(__always)
+    private static func maxInto(_ q: UnsafeMutablePointer<Float>, from row: UnsafePointer<Float>, offset: Int, stride: Int,
+                                columns: Range<Int>, rowLength: Int) {
+        var j = columns.lowerBound
+        if stride <= 2 {
+            // A vector of eight reads `8·stride` consecutive floats from `offset + j·stride`.
+            while j + 8 <= columns.upperBound && offset &+ j &* stride &+ 8 &* stride <= rowLength {
+                let source = UnsafeRawPointer(row + (offset &+ j &* stride))
+                let v = stride == 1 ? source.loadUnaligned(as: SIMD8<Float>.self)
+                                    : source.loadUnaligned(as: SIMD16<Float>.self).evenHalf
+                let target = UnsafeMutableRawPointer(q + j)
+                let a = target.loadUnaligned(as: SIMD8<Float>.self)
+                target.storeBytes(of: a.replacing(with: v, where: (v .> a) .| (v .!= v)), as: SIMD8<Float>.self)
+                j &+= 8
+            }
+            if j + 4 <= columns.upperBound && offset &+ j &* stride &+ 4 &* stride <= rowLength {
+                let source = UnsafeRawPointer(row + (offset &+ j &* stride))
+                let v = stride == 1 ? source.loadUnaligned(as: SIMD4<Float>.self)
+                                    : source.loadUnaligned(as: SIMD8<Float>.self).evenHalf
+                let target = UnsafeMutableRawPointer(q + j)
+                let a = target.loadUnaligned(as: SIMD4<Float>.self)
+                target.storeBytes(of: a.replacing(with: v, where: (v .> a) .| (v .!= v)), as: SIMD4<Float>.self)
+                j &+= 4
+            }
+        }
+        while j < columns.upperBound {
+            let v = row[offset &+ j &* stride], a = q[j]
+            q[j] = v > a || v != v ? v : a
+            j &+= 1
+        }
+    }
+
     /// The adjoint of `maxPool`: adds each output gradient to its maximum's position.
     static func maxPoolBackward(_ g: UnsafePointer<Float>, _ argmax: UnsafePointer<Int32>, _ dx: UnsafeMutablePointer<Float>,
                                 planes: Int, inPlane: Int, outPlane: Int) {

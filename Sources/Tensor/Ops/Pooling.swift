@@ -39,6 +39,14 @@ private func maxPool(_ op: String, _ x: Tensor, kernel: [Int], stride: [Int], pa
         throw TensorError.invalidArgument(op: op, message: "input \(x.shape) is smaller than kernel \(kernel)")
     }
     let planes = b * c
+    guard GradMode.records([x]) else {
+        return Tensor.make([b, c] + output) { out in
+            x.withUnsafeBufferPointer { px in
+                Kernels.maxPoolValues(px.baseAddress!, out, planes: planes, input: input, output: output,
+                                      kernel: kernel, stride: stride, padding: padding)
+            }
+        }
+    }
     var argmax = [Int32](repeating: 0, count: planes * output.elementCount)
     let y = Tensor.make([b, c] + output) { out in
         x.withUnsafeBufferPointer { px in
