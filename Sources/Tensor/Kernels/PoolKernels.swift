@@ -61,50 +61,34 @@ extension Kernels {
     /// output and, per output element, the flat in-plane index of the maximum (first on ties).
     static func maxPool(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ argmax: UnsafeMutablePointer<Int32>,
                         planes: Int, input: [Int], output: [Int], kernel: [Int], stride: [Int], padding: [Int]) {
-        let (D, H, W) = (input[0], input[1], input[2])
-        let (Do, Ho, Wo) = (output[0], output[1], output[2])
-        let (kd, kh, kw) = (kernel[0], kernel[1], kernel[2])
-        let (sd, sh, sw) = (stride[0], stride[1], stride[2])
-        let (pd, ph, pw) = (padding[0], padding[1], padding[2])
-        let inPlane = D * H * W, outPlane = Do * Ho * Wo
-        parallelFor(planes, grain: max(1, elementwiseGrain / max(1, outPlane * kd * kh * kw))) { range in
-            for plane in range {
-                let p = x + plane * inPlane
-                var q = y + plane * outPlane, a = argmax + plane * outPlane
-                for od in 0..<Do {
-                    let d0 = od * sd - pd
-                    let dLow = max(d0, 0), dHigh = min(d0 + kd, D)
-                    for oh in 0..<Ho {
-                        let h0 = oh * sh - ph
-                        let hLow = max(h0, 0), hHigh = min(h0 + kh, H)
-                        for ow in 0..<Wo {
-                            let w0 = ow * sw - pw
-                            let wLow = max(w0, 0), wHigh = min(w0 + kw, W)
-                            var best = -Float.infinity, bestIndex = (dLow * H + hLow) * W + wLow
-                            var id = dLow
-                            while id < dHigh {
-                                var ih = hLow
-                                while ih < hHigh {
-                                    let row = (id * H + ih) * W
-                                    var iw = wLow
-                                    while iw < wHigh {
-                                        let v = p[row + iw]
-                                        if v > best || v.isNaN {
-                                            best = v
-                                            bestIndex = row + iw
-                                        }
-                                        iw += 1
-                                    }
-                                    ih += 1
+        let g = PoolWindows(input: input, output: output, kernel: kernel, stride: stride, padding: padding)
+        let (H, W, Wo, kw, sw, pw) = (g.H, g.W, g.Wo, g.kw, g.sw, g.pw)
+        g.forEachPlane(planes) { plane in
+            let p = x + plane * g.inPlane
+            var q = y + plane * g.outPlane, a = argmax + plane * g.outPlane
+            g.forEachOutputRow { depths, rows in
+                for ow in 0..<Wo {
+                    let w0 = ow * sw - pw
+                    let wLow = max(w0, 0), wHigh = min(w0 + kw, W)
+                    var best = -Float.infinity, bestIndex = (depths.lowerBound * H + rows.lowerBound) * W + wLow
+                    for id in depths {
+                        for ih in rows {
+                            let row = (id * H + ih) * W
+                            var iw = wLow
+                            while iw < wHigh {
+                                let v = p[row + iw]
+                                if v > best || v.isNaN {
+                                    best = v
+                                    bestIndex = row + iw
                                 }
-                                id += 1
+                                iw += 1
                             }
-                            q.pointee = best
-                            a.pointee = Int32(bestIndex)
-                            q += 1
-                            a += 1
                         }
                     }
+                    q.pointee = best
+                    a.pointee = Int32(bestIndex)
+                    q += 1
+                    a += 1
                 }
             }
         }
@@ -116,38 +100,25 @@ extension Kernels {
     /// of window by window, so the inner loop has no bounds tests and no index bookkeeping.
     static func maxPoolValues(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
                               planes: Int, input: [Int], output: [Int], kernel: [Int], stride: [Int], padding: [Int]) {
-        let (D, H, W) = (input[0], input[1], input[2])
-        let (Do, Ho, Wo) = (output[0], output[1], output[2])
-        let (kd, kh, kw) = (kernel[0], kernel[1], kernel[2])
-        let (sd, sh, sw) = (stride[0], stride[1], stride[2])
-        let (pd, ph, pw) = (padding[0], padding[1], padding[2])
-        let inPlane = D * H * W, outPlane = Do * Ho * Wo
+        let g = PoolWindows(input: input, output: output, kernel: kernel, stride: stride, padding: padding)
+        let (H, W, Wo, sw, pw) = (g.H, g.W, g.Wo, g.sw, g.pw)
         // The output columns each horizontal tap reaches inside the row.
-        let columns = (0..<kw).map { validRange(kernelOffset: $0, padding: pw, stride: sw, input: W, output: Wo) }
+        let columns = (0..<g.kw).map { validRange(kernelOffset: $0, padding: pw, stride: sw, input: W, output: Wo) }
         columns.withUnsafeBufferPointer { columns in
-            parallelFor(planes, grain: max(1, elementwiseGrain / max(1, outPlane * kd * kh * kw))) { range in
-                for plane in range {
-                    let p = x + plane * inPlane
-                    var q = y + plane * outPlane
-                    for od in 0..<Do {
-                        let d0 = od * sd - pd
-                        let dLow = max(d0, 0), dHigh = min(d0 + kd, D)
-                        for oh in 0..<Ho {
-                            let h0 = oh * sh - ph
-                            let hLow = max(h0, 0), hHigh = min(h0 + kh, H)
-                            q.update(repeating: -.infinity, count: Wo)
-                            for id in dLow..<dHigh {
-                                for ih in hLow..<hHigh {
-                                    let row = p + (id * H + ih) * W
-                                    for t in 0..<kw {
-                                        let (lo, hi) = columns[t]
-                                        maxInto(q, from: row, offset: t - pw, stride: sw, columns: lo..<hi, rowLength: W)
-                                    }
-                                }
+            g.forEachPlane(planes) { plane in
+                let p = x + plane * g.inPlane
+                var q = y + plane * g.outPlane
+                g.forEachOutputRow { depths, rows in
+                    q.update(repeating: -.infinity, count: Wo)
+                    for id in depths {
+                        for ih in rows {
+                            let row = p + (id * H + ih) * W
+                            for (t, (lo, hi)) in columns.enumerated() {
+                                maxInto(q, from: row, offset: t - pw, stride: sw, columns: lo..<hi, rowLength: W)
                             }
-                            q += Wo
                         }
                     }
+                    q += Wo
                 }
             }
         }
@@ -205,6 +176,44 @@ extension Kernels {
                 let q = dx + plane * inPlane, pg = g + plane * outPlane, pa = argmax + plane * outPlane
                 q.update(repeating: 0, count: inPlane)
                 for i in 0..<outPlane { q[Int(pa[i])] += pg[i] }
+            }
+        }
+    }
+}
+
+/// The windows of max pooling over one `(D, H, W)` plane: sizes, and the loops both pooling
+/// kernels share.
+struct PoolWindows {
+    let D, H, W, Do, Ho, Wo, kd, kh, kw, sd, sh, sw, pd, ph, pw: Int
+    var inPlane: Int { D * H * W }
+    var outPlane: Int { Do * Ho * Wo }
+
+    init(input: [Int], output: [Int], kernel: [Int], stride: [Int], padding: [Int]) {
+        (D, H, W) = (input[0], input[1], input[2])
+        (Do, Ho, Wo) = (output[0], output[1], output[2])
+        (kd, kh, kw) = (kernel[0], kernel[1], kernel[2])
+        (sd, sh, sw) = (stride[0], stride[1], stride[2])
+        (pd, ph, pw) = (padding[0], padding[1], padding[2])
+    }
+
+    /// Runs `body` for every plane in `0..<planes`, planes split over the engine's threads.
+    @inline(__always)
+    func forEachPlane(_ planes: Int, _ body: (Int) -> Void) {
+        Kernels.parallelFor(planes, grain: max(1, Kernels.elementwiseGrain / max(1, outPlane * kd * kh * kw))) { range in
+            for plane in range { body(plane) }
+        }
+    }
+
+    /// Runs `body` for every output row `(od, oh)` in order, with the input depths and rows its
+    /// windows cover (the padding cut off).
+    @inline(__always)
+    func forEachOutputRow(_ body: (_ depths: Range<Int>, _ rows: Range<Int>) -> Void) {
+        for od in 0..<Do {
+            let d0 = od * sd - pd
+            let depths = max(d0, 0)..<min(d0 + kd, D)
+            for oh in 0..<Ho {
+                let h0 = oh * sh - ph
+                body(depths, max(h0, 0)..<min(h0 + kh, H))
             }
         }
     }
