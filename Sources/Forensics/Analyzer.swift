@@ -187,8 +187,10 @@ public final class Analyzer: @unchecked Sendable {
         speech = Array(speech.prefix(frameCount))
         let verdict = try options.aggregator.aggregate(plan: plan, windowProbabilities: windowProbabilities, speech: speech)
         let (series, visual, audio, maps) = accumulator.result(frames: frameCount)
-        let visualMatrix = try FrameMatrix(frames: frameCount, dimension: c.modelWidth, values: visual)
-        let audioMatrix = try FrameMatrix(frames: frameCount, dimension: c.modelWidth, values: audio)
+        // Unit rows: the offset and drift searches then rank shifts by cosine similarity, as the
+        // contrastive loss trained the embeddings (raw distances also weigh each frame's norm).
+        let visualMatrix = try FrameMatrix(frames: frameCount, dimension: c.modelWidth, values: visual).rowNormalized()
+        let audioMatrix = try FrameMatrix(frames: frameCount, dimension: c.modelWidth, values: audio).rowNormalized()
         let offsetResult = try? OffsetSearch.search(visual: visualMatrix, audio: audioMatrix, maxShift: min(options.maxShift, max(0, frameCount - 1)))
         let drift = (try? DriftCurve.compute(visual: visualMatrix, audio: audioMatrix, windowFrames: options.driftWindowFrames,
                                              hopFrames: options.driftHopFrames, maxShift: options.maxShift)) ?? []

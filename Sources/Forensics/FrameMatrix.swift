@@ -17,11 +17,34 @@ public struct FrameMatrix: Sendable, Hashable {
         self.values = values
     }
 
+    /// A matrix whose shape was already checked.
+    private init(validFrames frames: Int, dimension: Int, values: [Float]) {
+        self.frames = frames
+        self.dimension = dimension
+        self.values = values
+    }
+
     /// Builds from rows, all of length `dimension`.
     public init(rows: [[Float]]) throws {
         let d = rows.first?.count ?? 1
         guard rows.allSatisfy({ $0.count == d }) else { throw ForensicsError.shapeMismatch("rows of unequal length") }
         try self.init(frames: rows.count, dimension: max(d, 1), values: rows.isEmpty ? [] : rows.flatMap { $0 })
+    }
+
+    /// The same frames with every row scaled to unit length (a zero row stays zero).
+    /// Euclidean distance between unit rows is `√(2 − 2·cos)`, so a search on these ranks
+    /// frame pairs by cosine similarity, the measure the contrastive loss trains.
+    public func rowNormalized() -> FrameMatrix {
+        var out = values
+        for f in 0..<frames {
+            let row = (f * dimension)..<((f + 1) * dimension)
+            var sum: Float = 0
+            for i in row { sum += out[i] * out[i] }
+            guard sum > 0 else { continue }
+            let scale = 1 / sum.squareRoot()
+            for i in row { out[i] *= scale }
+        }
+        return FrameMatrix(validFrames: frames, dimension: dimension, values: out)
     }
 
     /// Euclidean distance between row `i` of `self` and row `j` of `other`.

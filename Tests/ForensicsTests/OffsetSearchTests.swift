@@ -49,6 +49,40 @@ import Testing
         #expect(throws: ForensicsError.self) { try OffsetSearch.search(visual: v, audio: a) }
     }
 
+    @Test func rowNormalizedMatchesDefinition() throws {
+        let rows: [[Float]] = randomRows(12, 5, seed: 9).enumerated().map { i, row in row.map { $0 * Float(i + 1) } }
+            + [[0, 0, 0, 0, 0]]
+        let unit = try FrameMatrix(rows: rows).rowNormalized()
+        #expect(unit.frames == 13 && unit.dimension == 5)
+        var worst: Float = 0
+        for (f, row) in rows.enumerated() {
+            let norm = row.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
+            for d in 0..<5 {
+                let expected = norm > 0 ? row[d] / norm : 0
+                worst = max(worst, abs(unit.values[f * 5 + d] - expected))
+            }
+        }
+        #expect(worst < 1e-6, "max error \(worst)")
+        #expect(unit.values[(12 * 5)..<(13 * 5)].allSatisfy { $0 == 0 })
+    }
+
+    /// Audio that leads by 4 frames in direction, while the vectors' lengths swing between 10 and
+    /// 0.1 every 3 frames and line up at another shift: on raw vectors the length match wins and
+    /// the search misses; on unit rows it finds the offset.
+    @Test func unitRowsRankShiftsByDirection() throws {
+        let t = 80, k = 4
+        let base = randomRows(t + 60, 6, seed: 21)
+        func length(_ f: Int) -> Float { (f / 3) % 2 == 0 ? 10 : 0.1 }
+        let v = (0..<t).map { f in base[f + 20].map { $0 * length(f + 20) } }
+        let a = (0..<t).map { f in base[f + 20 + k].map { $0 * length(f + 20 + k + 3) } }
+        let raw = try OffsetSearch.search(visual: try FrameMatrix(rows: v), audio: try FrameMatrix(rows: a))
+        let unit = try OffsetSearch.search(visual: try FrameMatrix(rows: v).rowNormalized(),
+                                           audio: try FrameMatrix(rows: a).rowNormalized())
+        #expect(raw.offsetFrames != k)
+        #expect(unit.offsetFrames == k)
+        #expect(unit.minimumDistance < 1e-5)
+    }
+
     @Test func identicalFramesTieBreakToZero() throws {
         let same = try FrameMatrix(rows: Array(repeating: [1, 2, 3], count: 40))
         let r = try OffsetSearch.search(visual: same, audio: same)
