@@ -104,9 +104,5 @@ public enum OffsetSearch {
     }
 
     /// Median of a nonempty list (mean of the two middle values for an even count).
-    static func median(_ values: [Float]) -> Float {
-        let sorted = values.sorted()
-        let mid = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
-    }
+    static func median(_ values: [Float]) -> Float { Median.of(values) }
 }
