@@ -134,6 +134,31 @@ func referenceConv3d(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, stride s: [Int],
                     reference.values, shape: reference.shape)
     }
 
+    @Test(arguments: [1, 2, 3, 7])
+    func stackedTapsOverFrameTiles(framesPerTile: Int) throws {
+        // Frame tiles of 1, 2, 3 and all 7 frames: each output depth gathers its taps from
+        // neighbouring tiles, at both temporal edges (padding 1 and 2) and inside.
+        for pd in [1, 2] {
+            let g = ConvGeometry(inChannels: 3, outChannels: 4, input: [7, 9, 10], kernel: [3, 5, 5], stride: [1, 2, 2],
+                                 padding: [pd, 2, 2])
+            let x = randomTensor([2, 3, 7, 9, 10], seed: 130), w = randomTensor([4, 3, 3, 5, 5], seed: 131)
+            let b = randomTensor([4], seed: 132)
+            let reference = referenceConv3d(x, w, b, stride: [1, 2, 2], padding: [pd, 2, 2])
+            let y = Tensor.make(reference.shape) { out in
+                x.withUnsafeBufferPointer { px in
+                    w.withUnsafeBufferPointer { pw in
+                        b.withUnsafeBufferPointer { pb in
+                            Kernels.stackedTapForward(px.baseAddress!, pw.baseAddress!, pb.baseAddress!, out, batch: 2, g,
+                                                      framesPerTile: framesPerTile)
+                        }
+                    }
+                }
+            }
+            expectClose("stacked taps, \(framesPerTile)-frame tiles, temporal padding \(pd)", y, reference.values,
+                        shape: reference.shape)
+        }
+    }
+
     /// `(y, gx)` of a convolution computed by the kernels with or without Winograd.
     func kernelPaths(_ x: Tensor, _ w: Tensor, _ gy: Tensor, _ g: ConvGeometry, winograd: Bool) -> (Tensor, Tensor) {
         let y = Tensor.make(gy.shape) { out in

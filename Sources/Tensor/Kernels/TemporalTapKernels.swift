@@ -37,6 +37,10 @@ extension Kernels {
     /// See the type's description; `x: (B, C, D, H, W) → y: (B, M, Do, Ho, Wo)`.
     static func temporalTapForward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>?,
                                    _ y: UnsafeMutablePointer<Float>, batch: Int, _ g: ConvGeometry) {
+        if g.outChannels <= stackedTapsLimit {
+            stackedTapForward(x, w, bias, y, batch: batch, g)
+            return
+        }
         let frame = frameGeometry(g)
         let M = g.outChannels, K = frame.rows, kd = g.kernel[0], pd = g.padding[0]
         let D = g.input[0], Do = g.output[0], plane = g.outputPlane, L = g.outputVolume
@@ -44,8 +48,7 @@ extension Kernels {
         let framesPerTile = max(kd, columnTileBudget / max(1, K * plane))
         let outputsPerTile = max(1, framesPerTile - kd + 1)
         let framesRead = min(D, outputsPerTile + kd - 1)
-        let stacked = M <= stackedTapsLimit
-        withScratch(kd * M * K, framesRead * K * plane, stacked ? kd * M * framesRead * plane : 1) { taps, col, products in
+        withScratch(kd * M * K, framesRead * K * plane) { taps, col in
             splitTemporalTaps(w, taps, g)
             for b in 0..<batch {
                 let xb = x + b * g.inChannels * g.inputVolume, yb = y + b * M * L
@@ -55,24 +58,6 @@ extension Kernels {
                     let i0 = max(0, o0 - pd), i1 = min(D, o1 - 1 - pd + kd)  // frames read
                     guard i0 < i1 else { continue }
                     vol2col(xb, col, frame, depths: i0..<i1)
-                    if stacked {
-                        // Every tap of every frame at once, `(kd·M, frames·plane)`, then each output
-                        // depth adds its taps' products of the frames it reads.
-                        let width = (i1 - i0) * plane
-                        sgemm(m: kd * M, n: width, k: K, a: taps, lda: K, b: col, ldb: width, c: products, ldc: width)
-                        parallelFor(M, grain: 1) { outputs in
-                            for m in outputs {
-                                for k in 0..<kd {
-                                    let lo = max(o0, i0 + pd - k), hi = min(o1, i1 + pd - k)
-                                    guard lo < hi else { continue }
-                                    let from = products + (k * M + m) * width + (lo - pd + k - i0) * plane
-                                    let to = yb + m * L + lo * plane
-                                    for i in 0..<((hi - lo) * plane) { to[i] += from[i] }
-                                }
-                            }
-                        }
-                        continue
-                    }
                     for k in 0..<kd {
                         // Output depths of this tile whose frame od − pd + k was built.
                         let lo = max(o0, i0 + pd - k), hi = min(o1, i1 + pd - k)
@@ -80,6 +65,52 @@ extension Kernels {
                         sgemm(m: M, n: (hi - lo) * plane, k: K, a: taps + k * M * K, lda: K,
                               b: col + (lo - pd + k - i0) * plane, ldb: (i1 - i0) * plane, beta: 1,
                               c: yb + lo * plane, ldc: L)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Floats of column matrix plus product per tile of ``stackedTapForward``: 2 MiB, about one
+    /// core's second-level cache, so that the sgemm's packing and the shifted sums read what the
+    /// column builder and the sgemm just wrote. Measured on the compact stem (3 → 16, 3×7×7,
+    /// 24×24 outputs: 4 frames per tile): batch-1 forward on one core 41.6–42.2 ms against
+    /// 45.3–45.9 ms with 37-frame tiles (the general 16 MiB budget); 1-frame tiles 49 ms (the sgemm
+    /// too narrow), 16-frame tiles 46 ms.
+    static let stackedTileBudget = 1 << 19
+
+    /// The forward pass for at most ``stackedTapsLimit`` output channels: input frames in tiles,
+    /// each tile's column matrix `(C·kh·kw, F·Ho·Wo)` multiplied by all `kd` taps at once,
+    /// `(kd·M, C·kh·kw)`, and row `(k, m)` of frame `i`'s product added to output depth `i + pd − k`.
+    /// Every frame is built and multiplied once; each output still sums its taps in order `k = 0…`.
+    /// `framesPerTile` defaults to what fits ``stackedTileBudget``.
+    static func stackedTapForward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>?,
+                                  _ y: UnsafeMutablePointer<Float>, batch: Int, _ g: ConvGeometry, framesPerTile: Int? = nil) {
+        let frame = frameGeometry(g)
+        let M = g.outChannels, K = frame.rows, kd = g.kernel[0], pd = g.padding[0]
+        let D = g.input[0], Do = g.output[0], plane = g.outputPlane, L = g.outputVolume
+        let perFrame = max(1, (K + kd * M) * plane)
+        let F = min(D, max(1, framesPerTile ?? (stackedTileBudget / perFrame)))
+        withScratch(kd * M * K, F * K * plane, kd * M * F * plane) { taps, col, products in
+            splitTemporalTaps(w, taps, g)
+            for b in 0..<batch {
+                let xb = x + b * g.inChannels * g.inputVolume, yb = y + b * M * L
+                for m in 0..<M { (yb + m * L).update(repeating: bias?[m] ?? 0, count: L) }
+                for i0 in stride(from: 0, to: D, by: F) {
+                    let i1 = min(D, i0 + F), width = (i1 - i0) * plane
+                    vol2col(xb, col, frame, depths: i0..<i1)
+                    sgemm(m: kd * M, n: width, k: K, a: taps, lda: K, b: col, ldb: width, c: products, ldc: width)
+                    parallelFor(M, grain: max(1, elementwiseGrain / max(1, kd * width))) { outputs in
+                        for m in outputs {
+                            for k in 0..<kd {
+                                // Frames i of this tile with an output depth od = i + pd − k.
+                                let lo = max(i0, k - pd), hi = min(i1, Do - pd + k)
+                                guard lo < hi else { continue }
+                                let from = products + (k * M + m) * width + (lo - i0) * plane
+                                let to = yb + m * L + (lo + pd - k) * plane
+                                for j in 0..<((hi - lo) * plane) { to[j] += from[j] }
+                            }
+                        }
                     }
                 }
             }
