@@ -7,9 +7,13 @@
 /// (a column offset and `ldb`, no copy) does the same arithmetic with a third of the copying.
 extension Kernels {
     /// Up to this many output channels the forward pass multiplies all `kd` taps in one sgemm of
-    /// `kd·M` rows: OpenBLAS reaches about 45 GFLOP/s on 16 × 147 × 28800 here and 85 on 48 × 147 ×
-    /// 28800, so one tall product and a shifted sum beat `kd` thin products.
-    static let stackedTapsLimit = 32
+    /// `kd·M` rows (``stackedTapForward``): OpenBLAS reaches about 45 GFLOP/s on 16 × 147 × 28800
+    /// here and 85 on 48 × 147 × 28800, so one tall product and a shifted sum beat `kd` thin
+    /// products. Since the stacked path walks cache-sized frame tiles, it also wins on the seed
+    /// preset's 64–256-channel convolutions (one core, alternating: forward batch 1 309–321 ms
+    /// against 329–378 ms with the limit at 32, batch 8 2.47–2.66 s against 2.84–3.02 s); wider
+    /// convolutions than the presets' 256 were not measured and keep one sgemm per tap.
+    static let stackedTapsLimit = 256
 
     static func temporalTapsApply(_ g: ConvGeometry) -> Bool {
         g.kernel[0] > 1 && g.stride[0] == 1
