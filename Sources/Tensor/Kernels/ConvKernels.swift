@@ -246,8 +246,9 @@ extension Kernels {
 
     /// Forward convolution of a batch: `x: (B, C, D, H, W), w: (M, C, kd, kh, kw), bias: (M)?
     /// → y: (B, M, Do, Ho, Wo)`, by Winograd's F(2×2, 3×3) where it pays (and `allowWinograd`),
-    /// else by per-frame columns and one sgemm per temporal tap where the kernel has several,
-    /// else as vol2col tiles and sgemm.
+    /// else by per-frame columns where the kernel has several temporal taps (all taps in one sgemm
+    /// per frame tile up to ``stackedTapsLimit`` outputs, one sgemm per tap above), else as vol2col
+    /// tiles and sgemm.
     static func convForward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>?,
                             _ y: UnsafeMutablePointer<Float>, batch: Int, _ g: ConvGeometry, allowWinograd: Bool = true) {
         if allowWinograd && winogradApplies(g) {
