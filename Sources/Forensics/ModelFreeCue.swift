@@ -39,7 +39,7 @@ public enum ModelFreeCue {
         for p in 0..<(w * h) {
             luma[p] = 0.299 * Float(image.pixels[3 * p]) + 0.587 * Float(image.pixels[3 * p + 1]) + 0.114 * Float(image.pixels[3 * p + 2])
         }
-        let median = OffsetSearch.median(luma)
+        let median = Median.of(luma)
         let cut = darkRatio * median
         let rows = (h / 4)..<max(h / 4 + 1, h - h / 4), cols = (w / 4)..<max(w / 4 + 1, w - w / 4)
         var dark = 0

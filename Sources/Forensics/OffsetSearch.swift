@@ -92,7 +92,7 @@ public enum OffsetSearch {
             if better { best = i }
         }
         let offset = shifts[best]
-        let median = Self.median(means)
+        let median = Median.of(means)
         let perFrame: [Float] = range.map { f in
             let j = f - offset
             guard j >= 0, j < t else { return 0 }
@@ -102,7 +102,4 @@ public enum OffsetSearch {
                       shifts: shifts, meanDistances: means, minimumDistance: means[best], medianDistance: median,
                       confidence: median - means[best], perFrameConfidence: perFrame)
     }
-
-    /// Median of a nonempty list (mean of the two middle values for an even count).
-    static func median(_ values: [Float]) -> Float { Median.of(values) }
 }
