@@ -27,7 +27,7 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CFFTW", path: "Sources/CFFTW", pkgConfig: "fftw3f",
                        providers: [.apt(["libfftw3-dev"])]),
-        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
+        .systemLibrary(name: "CGlibcExtras", path: "Sources/CGlibcExtras"),
         // No pkgConfig on purpose: ncursesw's .pc adds -D_DEFAULT_SOURCE/-D_XOPEN_SOURCE=600,
         // which fights the wide-character macros the shim defines.
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw",
@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "Report", dependencies: ["Forensics", "Media"]),
         .target(name: "Training", dependencies: ["Forensics", "Model", "Tensor", "Media", "Features"]),
         .target(name: "Server", dependencies: [
-            "Forensics", "Model", "Media", "FaceTracking", "CMalloc",
+            "Forensics", "Model", "Media", "FaceTracking", "CGlibcExtras",
             .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),

@@ -1,7 +1,7 @@
 import Dispatch
 import Forensics
 import Foundation
-import CMalloc
+import CGlibcExtras
 
 /// One analysis worker: an ``Analyzer`` and the one thread that runs its jobs, for the life of the
 /// server.
@@ -19,10 +19,11 @@ final class Worker: @unchecked Sendable {
 
     init(analyzer: Analyzer, name: String) {
         self.analyzer = analyzer
-        // Named from inside: on Linux a new thread starts with its creator's name (and a name
-        // takes at most 15 bytes).
+        // Named from inside, through the C call: on Linux a new thread starts with its creator's
+        // name, and Foundation's `Thread.name` setter can drop the name when the new thread runs
+        // before `start()` returns (a name takes at most 15 bytes).
         Thread { [self] in
-            Thread.current.name = name
+            _ = syncdefense_name_current_thread(name)
             loop()
         }.start()
     }
