@@ -20,6 +20,27 @@ func referenceConv3d(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, stride s: [Int],
     return ([b, m, od, oh, ow], out)
 }
 
+/// The gradients of `referenceConv3d` (no bias) for an output gradient `gy`, by the definition:
+/// every product `x · w` of the forward sum sends `gy · w` to `x` and `gy · x` to `w`.
+func referenceConv3dGradients(_ x: Tensor, _ w: Tensor, _ gy: Tensor, stride s: [Int], padding p: [Int]) -> (gx: [Double], gw: [Double]) {
+    let (b, c, d, h, wd) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3], x.shape[4])
+    let (m, kd, kh, kw) = (w.shape[0], w.shape[2], w.shape[3], w.shape[4])
+    let (od, oh, ow) = (gy.shape[2], gy.shape[3], gy.shape[4])
+    let xs = x.scalars, ws = w.scalars, gs = gy.scalars
+    var gx = [Double](repeating: 0, count: xs.count), gw = [Double](repeating: 0, count: ws.count)
+    for n in 0..<b { for o in 0..<m { for z in 0..<od { for y in 0..<oh { for xx in 0..<ow {
+        let g = Double(gs[(((n * m + o) * od + z) * oh + y) * ow + xx])
+        for ci in 0..<c { for i in 0..<kd { for j in 0..<kh { for k in 0..<kw {
+            let iz = z * s[0] - p[0] + i, iy = y * s[1] - p[1] + j, ix = xx * s[2] - p[2] + k
+            if iz < 0 || iz >= d || iy < 0 || iy >= h || ix < 0 || ix >= wd { continue }
+            let xi = (((n * c + ci) * d + iz) * h + iy) * wd + ix, wi = (((o * c + ci) * kd + i) * kh + j) * kw + k
+            gx[xi] += g * Double(ws[wi])
+            gw[wi] += g * Double(xs[xi])
+        } } } }
+    } } } } }
+    return (gx, gw)
+}
+
 @Suite struct ConvolutionTests {
     @Test(arguments: [
         // (input, kernel, stride, padding)
@@ -156,6 +177,37 @@ func referenceConv3d(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, stride s: [Int],
             }
             expectClose("stacked taps, \(framesPerTile)-frame tiles, temporal padding \(pd)", y, reference.values,
                         shape: reference.shape)
+        }
+    }
+
+    @Test(arguments: [1, 2, 3, 7])
+    func stackedTapBackwardOverFrameTiles(framesPerTile: Int) throws {
+        // The stacked backward pass in tiles of 1, 2, 3 and all 7 frames, with temporal padding
+        // 0 (frames at the start feed no output of their late taps), 1 and 2, against the definition.
+        for pd in [0, 1, 2] {
+            let g = ConvGeometry(inChannels: 3, outChannels: 4, input: [7, 9, 10], kernel: [3, 5, 5], stride: [1, 2, 2],
+                                 padding: [pd, 2, 2])
+            let x = randomTensor([2, 3, 7, 9, 10], seed: 140), w = randomTensor([4, 3, 3, 5, 5], seed: 141)
+            let gy = randomTensor([2, 4] + g.output, seed: 142)
+            let reference = referenceConv3dGradients(x, w, gy, stride: [1, 2, 2], padding: [pd, 2, 2])
+            // gx is added to (start at zero); gw is overwritten (start at NaN, so a weight the pass skips shows).
+            var gx = [Float](repeating: 0, count: x.count), gw = [Float](repeating: .nan, count: w.count)
+            x.withUnsafeBufferPointer { px in
+                w.withUnsafeBufferPointer { pw in
+                    gy.withUnsafeBufferPointer { pg in
+                        gx.withUnsafeMutableBufferPointer { pgx in
+                            gw.withUnsafeMutableBufferPointer { pgw in
+                                Kernels.stackedTapBackward(px.baseAddress!, pw.baseAddress!, pg.baseAddress!, gx: pgx.baseAddress!,
+                                                           gw: pgw.baseAddress!, batch: 2, g, framesPerTile: framesPerTile)
+                            }
+                        }
+                    }
+                }
+            }
+            expectClose("stacked tap input gradient, \(framesPerTile)-frame tiles, temporal padding \(pd)",
+                        try Tensor(shape: x.shape, scalars: gx), reference.gx)
+            expectClose("stacked tap weight gradient, \(framesPerTile)-frame tiles, temporal padding \(pd)",
+                        try Tensor(shape: w.shape, scalars: gw), reference.gw)
         }
     }
 

@@ -126,6 +126,10 @@ extension Kernels {
     static func temporalTapBackward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ gy: UnsafePointer<Float>,
                                     gx: UnsafeMutablePointer<Float>?, gw: UnsafeMutablePointer<Float>?,
                                     batch: Int, _ g: ConvGeometry) {
+        if g.outChannels <= stackedTapsLimit {
+            stackedTapBackward(x, w, gy, gx: gx, gw: gw, batch: batch, g)
+            return
+        }
         let frame = frameGeometry(g)
         let M = g.outChannels, K = frame.rows, kd = g.kernel[0], pd = g.padding[0]
         let D = g.input[0], Do = g.output[0], plane = g.outputPlane, L = g.outputVolume
@@ -163,6 +167,57 @@ extension Kernels {
                 }
             }
             if let gw { mergeTemporalTaps(tapGradients, gw, g) }
+        }
+    }
+
+    /// The backward pass for at most ``stackedTapsLimit`` output channels, in the forward pass's
+    /// frame tiles: the output gradients each input frame `i` of a tile feeds, gathered once as
+    /// `(kd·M, F·Ho·Wo)` (row `(k, m)` at frame `i` is `gy[m, i + pd − k]`, zero where no such output
+    /// depth exists), then `gw += shifted · colsᵀ` as one `(kd·M) × K` product and the tile's column
+    /// gradient `tapsᵀ · shifted` as one `K × F·Ho·Wo` product over all taps, then `col2vol`.
+    /// `gw` is overwritten, `gx` added to; either may be `nil`. `framesPerTile` defaults to what
+    /// fits ``stackedTileBudget``.
+    static func stackedTapBackward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ gy: UnsafePointer<Float>,
+                                   gx: UnsafeMutablePointer<Float>?, gw: UnsafeMutablePointer<Float>?,
+                                   batch: Int, _ g: ConvGeometry, framesPerTile: Int? = nil) {
+        let frame = frameGeometry(g)
+        let M = g.outChannels, K = frame.rows, kd = g.kernel[0], pd = g.padding[0]
+        let D = g.input[0], Do = g.output[0], plane = g.outputPlane, L = g.outputVolume
+        let perFrame = max(1, (K + kd * M) * plane)
+        let F = min(D, max(1, framesPerTile ?? (stackedTileBudget / perFrame)))
+        withScratch(kd * M * K, kd * M * K, F * K * plane) { taps, tapGradients, col in
+            withScratch(kd * M * F * plane) { shifted in
+                if gx != nil { splitTemporalTaps(w, taps, g) }
+                tapGradients.update(repeating: 0, count: kd * M * K)
+                for b in 0..<batch {
+                    let xb = x + b * g.inChannels * g.inputVolume, gyb = gy + b * M * L
+                    for i0 in stride(from: 0, to: D, by: F) {
+                        let i1 = min(D, i0 + F), width = (i1 - i0) * plane
+                        parallelFor(kd * M, grain: max(1, elementwiseGrain / max(1, width))) { rows in
+                            for row in rows {
+                                let k = row / M, m = row % M, to = shifted + row * width
+                                // Frames i of this tile with an output depth od = i + pd − k.
+                                let lo = min(i1, max(i0, k - pd)), hi = max(lo, min(i1, Do - pd + k))
+                                let before = (lo - i0) * plane, span = (hi - lo) * plane
+                                to.update(repeating: 0, count: before)
+                                if span > 0 { (to + before).update(from: gyb + m * L + (lo + pd - k) * plane, count: span) }
+                                (to + before + span).update(repeating: 0, count: width - before - span)
+                            }
+                        }
+                        if gw != nil {
+                            vol2col(xb, col, frame, depths: i0..<i1)
+                            sgemm(transB: true, m: kd * M, n: K, k: width, a: shifted, lda: width, b: col, ldb: width, beta: 1,
+                                  c: tapGradients, ldc: K)
+                        }
+                        if let gx {
+                            sgemm(transA: true, m: K, n: width, k: kd * M, a: taps, lda: K, b: shifted, ldb: width,
+                                  c: col, ldc: width)
+                            col2vol(col, gx + b * g.inChannels * g.inputVolume, frame, depths: i0..<i1)
+                        }
+                    }
+                }
+                if let gw { mergeTemporalTaps(tapGradients, gw, g) }
+            }
         }
     }
 
