@@ -5,6 +5,7 @@ import CFFTW
 import CNcursesw
 import Foundation
 import Media
+import Tensor
 
 /// `syncdefense doctor`: the versions of every library the tool runs on.
 struct Doctor: AsyncParsableCommand {
@@ -16,7 +17,8 @@ struct Doctor: AsyncParsableCommand {
         var version: String
         var ffmpeg: [String: String]
         var openblas: String
-        var openblasThreads: Int
+        /// Threads the tensor engine splits its loops and products into (OpenBLAS itself runs single-threaded).
+        var engineThreads: Int
         var fftw: String
         var ncurses: String
         var espeakNG: String
@@ -25,7 +27,7 @@ struct Doctor: AsyncParsableCommand {
 
         enum CodingKeys: String, CodingKey {
             case version, ffmpeg, openblas
-            case openblasThreads = "openblas_threads"
+            case engineThreads = "engine_threads"
             case fftw, ncurses
             case espeakNG = "espeak_ng"
             case h264Encoder = "h264_encoder"
@@ -40,7 +42,7 @@ struct Doctor: AsyncParsableCommand {
             version: SyncDefenseVersion.string,
             ffmpeg: MediaLibraries.versions,
             openblas: String(cString: openblas_get_config()).trimmingCharacters(in: .whitespaces),
-            openblasThreads: Int(openblas_get_num_threads()),
+            engineThreads: Engine.threadCount,
             fftw: String(cString: cfftw_version()),
             ncurses: String(cString: cncurses_version()),
             espeakNG: espeak,

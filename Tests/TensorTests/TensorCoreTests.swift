@@ -69,14 +69,12 @@ import Testing
     }
 
     @Test func threadCountIsASetting() throws {
-        // The kernels' own thread count only: changing OpenBLAS's while other tests run sgemm is
-        // not allowed.
         let original = Engine.threadCount
-        defer { Engine.setKernelThreadCount(original) }
+        defer { Engine.setThreadCount(original) }
         let x = randomTensor([64, 4096], seed: 3)
-        Engine.setKernelThreadCount(1)
+        Engine.setThreadCount(1)
         let one = x.gelu().scalars
-        Engine.setKernelThreadCount(2)
+        Engine.setThreadCount(2)
         #expect(Engine.threadCount == 2)
         #expect(x.gelu().scalars == one)
     }

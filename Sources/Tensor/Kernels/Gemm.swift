@@ -1,10 +1,26 @@
 import CBLAS
-import Foundation
 
 extension Kernels {
+    /// Products of fewer multiply-adds than this run on the calling thread alone: about 40 µs of
+    /// arithmetic here, against the ~10 µs it costs to wake a second thread.
+    static let sgemmSplitWork = 1 << 20
+
+    /// Columns (or rows) per unit when a product is split: a multiple of OpenBLAS's register
+    /// blocks, so both halves keep whole micro-tiles.
+    static let sgemmSplitUnit = 16
+
     /// `C = alpha · op(A) · op(B) + beta · C` on row-major matrices, where `op(A)` is `(m, k)`,
     /// `op(B)` is `(k, n)` and `C` is `(m, n)`; `lda`, `ldb`, `ldc` are the row strides of the
     /// matrices as stored.
+    ///
+    /// OpenBLAS always runs single-threaded here; a large product is split into
+    /// `Engine.threadCount` blocks of columns of `C` (or of rows, when `m > n`), each one OpenBLAS
+    /// call on one of the engine's threads. OpenBLAS's own thread pool hands work over by spinning:
+    /// when another process keeps one core busy, its two threads can end up taking turns on the
+    /// other, and a batch-1 forward pass of the compact model took 810–860 ms instead of 40 ms in
+    /// about half the runs (`Docs/tensor-engine.md`, *Threads*). The engine's threads block
+    /// instead of spinning, and no threaded OpenBLAS call is ever in flight when speech synthesis
+    /// forks (OpenBLAS stops its pool before a fork, and a threaded call then waited for ever).
     static func sgemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
                       alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
                       b: UnsafePointer<Float>, ldb: Int,
@@ -14,16 +30,46 @@ extension Kernels {
             scale(c, rows: m, columns: n, stride: ldc, by: beta)
             return
         }
-        let call = {
+        let work = m * n * k
+        let chunks = min(Engine.threadCount, work / sgemmSplitWork, (max(m, n) + sgemmSplitUnit - 1) / sgemmSplitUnit)
+        sgemmInBlocks(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
+                      beta: beta, c: c, ldc: ldc, blocks: max(1, chunks))
+    }
+
+    /// ``sgemm`` as `blocks` OpenBLAS calls on as many threads: blocks of whole
+    /// ``sgemmSplitUnit``s of columns of `C`, or of rows when `m > n`.
+    static func sgemmInBlocks(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+                              a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                              beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, blocks: Int) {
+        _ = openBLASSingleThreaded
+        func product(m: Int, n: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>) {
             cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                         Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
         }
-        if openblas_get_num_threads() > 1 {
-            OpenBLASGuard.threadedCall(call)
-        } else {
-            call()
+        let splitColumns = n >= m
+        let length = splitColumns ? n : m
+        let units = (length + sgemmSplitUnit - 1) / sgemmSplitUnit
+        let blocks = min(blocks, units)
+        guard blocks > 1 else {
+            product(m: m, n: n, a: a, b: b, c: c)
+            return
+        }
+        concurrently(blocks) { block in
+            let lower = min(length, units * block / blocks * sgemmSplitUnit)
+            let upper = min(length, units * (block + 1) / blocks * sgemmSplitUnit)
+            guard lower < upper else { return }
+            if splitColumns {
+                // Columns of op(B) are columns of B, or rows of B when it is transposed.
+                product(m: m, n: upper - lower, a: a, b: b + (transB ? lower * ldb : lower), c: c + lower)
+            } else {
+                // Rows of op(A) are rows of A, or columns of A when it is transposed.
+                product(m: upper - lower, n: n, a: a + (transA ? lower : lower * lda), b: b, c: c + lower * ldc)
+            }
         }
     }
+
+    /// Set once, before the first product: OpenBLAS starts with one thread per core.
+    private static let openBLASSingleThreaded: Void = openblas_set_num_threads(1)
 
     private static func scale(_ c: UnsafeMutablePointer<Float>, rows: Int, columns: Int, stride: Int, by beta: Float) {
         for row in 0..<rows {

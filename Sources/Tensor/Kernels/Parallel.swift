@@ -1,4 +1,3 @@
-import CBLAS
 import Dispatch
 import Foundation
 
@@ -6,22 +5,14 @@ import Foundation
 public enum Engine {
     private static let settings = ThreadSetting()
 
-    /// How many threads kernels use: OpenBLAS's thread count and the number of chunks that
-    /// parallel loops (vol2col, col2vol, elementwise maps, pooling) split their work into.
-    /// Defaults to the machine's active processor count.
+    /// How many threads kernels use: the number of chunks that parallel loops (vol2col, col2vol,
+    /// elementwise maps, pooling) and large matrix products split their work into. Defaults to
+    /// the machine's active processor count.
     public static var threadCount: Int { settings.value }
 
-    /// Sets the thread count for kernels and for OpenBLAS (values below 1 count as 1). Call it at
-    /// start-up or between runs: OpenBLAS does not allow changing its thread count while another
-    /// thread is inside a BLAS call.
+    /// Sets the thread count of the engine's kernels (values below 1 count as 1). Call it at
+    /// start-up or between runs.
     public static func setThreadCount(_ count: Int) {
-        setKernelThreadCount(count)
-        OpenBLASGuard.threadedCall { openblas_set_num_threads(Int32(max(1, count))) }
-    }
-
-    /// Sets only the engine's own parallel loops' thread count (tests use it while other tests
-    /// run sgemm, which `setThreadCount` must not interrupt).
-    static func setKernelThreadCount(_ count: Int) {
         settings.set(max(1, count))
     }
 
@@ -69,15 +60,19 @@ enum Kernels {
             body(0..<count)
             return
         }
+        concurrently(chunks) { chunk in
+            body(count * chunk / chunks..<count * (chunk + 1) / chunks)
+        }
+    }
+
+    /// Runs `body(0)`, …, `body(iterations − 1)` in parallel, the calling thread taking part.
+    /// `body` must only write to memory owned by its iteration.
+    static func concurrently(_ iterations: Int, _ body: (Int) -> Void) {
         withoutActuallyEscaping(body) { body in
-            // The chunks write disjoint memory that the caller owns for the duration of the call,
-            // which is what makes sharing the non-Sendable closure between threads sound.
+            // The iterations write disjoint memory that the caller owns for the duration of the
+            // call, which is what makes sharing the non-Sendable closure between threads sound.
             nonisolated(unsafe) let work = body
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                let lower = count * chunk / chunks
-                let upper = count * (chunk + 1) / chunks
-                work(lower..<upper)
-            }
+            DispatchQueue.concurrentPerform(iterations: iterations) { work($0) }
         }
     }
 
