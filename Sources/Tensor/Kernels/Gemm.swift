@@ -1,8 +1,9 @@
 import CBLAS
 
 extension Kernels {
-    /// Products of fewer multiply-adds than this run on the calling thread alone: about 40 µs of
-    /// arithmetic here, against the ~10 µs it costs to wake a second thread.
+    /// The fewest multiply-adds a block of a split product gets (about 40 µs of arithmetic here),
+    /// so that handing a block to another thread costs little beside it; smaller products run on
+    /// the calling thread alone.
     static let sgemmSplitWork = 1 << 20
 
     /// Columns (or rows) per unit when a product is split: a multiple of OpenBLAS's register
@@ -17,7 +18,7 @@ extension Kernels {
     /// `Engine.threadCount` blocks of columns of `C` (or of rows, when `m > n`), each one OpenBLAS
     /// call on one of the engine's threads. OpenBLAS's own thread pool hands work over by spinning:
     /// when another process keeps one core busy, its two threads can end up taking turns on the
-    /// other, and a batch-1 forward pass of the compact model took 810–860 ms instead of 40 ms in
+    /// other, and a batch-1 forward pass of the compact model took 760–925 ms instead of 40 ms in
     /// about half the runs (`Docs/tensor-engine.md`, *Threads*). The engine's threads block
     /// instead of spinning, and no threaded OpenBLAS call is ever in flight when speech synthesis
     /// forks (OpenBLAS stops its pool before a fork, and a threaded call then waited for ever).
