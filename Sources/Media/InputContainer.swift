@@ -29,14 +29,14 @@ final class InputContainer {
         watchdog.arm()
         let openCode = avformat_open_input(&opened, path, nil, nil)  // frees the context on failure
         guard openCode >= 0, let opened else {
-            if watchdog.expired { throw MediaError.timedOut(operation: "opening \(path)", seconds: limits.stallTimeoutSeconds) }
+            if stalled(openCode) { throw MediaError.timedOut(operation: "opening \(path)", seconds: limits.stallTimeoutSeconds) }
             throw MediaError.unreadableContainer(path: path, reason: ffmpegMessage(openCode))
         }
         context = opened
         watchdog.arm()
         let infoCode = avformat_find_stream_info(opened, nil)
         if infoCode < 0 {
-            if watchdog.expired { throw MediaError.timedOut(operation: "reading stream information of \(path)", seconds: limits.stallTimeoutSeconds) }
+            if stalled(infoCode) { throw MediaError.timedOut(operation: "reading stream information of \(path)", seconds: limits.stallTimeoutSeconds) }
             throw MediaError.unreadableContainer(path: path, reason: ffmpegMessage(infoCode))
         }
         if let duration = durationSeconds { try limits.checkDuration(duration) }
@@ -125,7 +125,7 @@ final class InputContainer {
         let code = av_read_frame(format, packet.pointer)
         if code == FFmpegCode.eof { return false }
         if code < 0 {
-            if watchdog.expired { throw MediaError.timedOut(operation: "reading \(path)", seconds: limits.stallTimeoutSeconds) }
+            if stalled(code) { throw MediaError.timedOut(operation: "reading \(path)", seconds: limits.stallTimeoutSeconds) }
             // A truncated or damaged tail ends the stream; what was read stays usable.
             if code == FFmpegCode.invalidData || code == cffmpeg_averror(EIO) { return false }
             try check(code, "reading \(path)")
@@ -141,6 +141,15 @@ final class InputContainer {
         let target = Int64(((seconds + origin) * Double(timeBase.den) / Double(timeBase.num)).rounded(.down))
         watchdog.arm()
         try check(av_seek_frame(format, streamIndex, target, AVSEEK_FLAG_BACKWARD), "seeking \(path) to \(seconds) s")
+    }
+
+    /// Whether a failed call was the watchdog's doing: its deadline has passed, or the call
+    /// returned `AVERROR_EXIT`, which only the interrupt callback causes. The second matters because
+    /// FFmpeg's I/O layer keeps an error from a read-ahead and returns it on a later call, after
+    /// ``StallWatchdog/arm()`` has set a fresh deadline (seen when a corpus writer was stopped with
+    /// SIGSTOP mid-read: "Immediate exit requested" instead of this error's message).
+    private func stalled(_ code: Int32) -> Bool {
+        watchdog.expired || code == FFmpegCode.exit
     }
 
     private var format: UnsafeMutablePointer<AVFormatContext> { context! }

@@ -47,6 +47,17 @@ import Testing
         }
     }
 
+    @Test func aReadPastItsDeadlineIsAClearTimeout() throws {
+        // With no time allowed, the stall watchdog's deadline has passed by FFmpeg's first check:
+        // opening fails with the timed-out error (what to do next), not FFmpeg's "Immediate exit requested".
+        let url = try TestMedia.writeClip(TestMedia.folder().appendingPathComponent("deadline.mp4"), frames: 10)
+        let options = AudioReadOptions(limits: MediaLimits(stallTimeoutSeconds: 0))
+        #expect(throws: MediaError.timedOut(operation: "opening \(url.path)", seconds: 0)) {
+            _ = try AudioReader(path: url.path, options: options)
+        }
+        #expect(try AudioReader(path: url.path).readAll().count > 5_000)
+    }
+
     @Test func audioOnlyIsDescribedButHasNoVideo() throws {
         let folder = try TestMedia.folder()
         let url = try TestMedia.writeClip(folder.appendingPathComponent("audio.mp4"), frames: 25, video: false)
