@@ -31,10 +31,10 @@ extension Kernels {
             scale(c, rows: m, columns: n, stride: ldc, by: beta)
             return
         }
-        let work = m * n * k
-        let chunks = min(Engine.threadCount, work / sgemmSplitWork, (max(m, n) + sgemmSplitUnit - 1) / sgemmSplitUnit)
+        // `sgemmInBlocks` caps the blocks at the product's whole units.
+        let blocks = max(1, min(Engine.threadCount, m * n * k / sgemmSplitWork))
         sgemmInBlocks(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
-                      beta: beta, c: c, ldc: ldc, blocks: max(1, chunks))
+                      beta: beta, c: c, ldc: ldc, blocks: blocks)
     }
 
     /// ``sgemm`` as `blocks` OpenBLAS calls on as many threads: blocks of whole
