@@ -211,6 +211,51 @@ func referenceConv3dGradients(_ x: Tensor, _ w: Tensor, _ gy: Tensor, stride s: 
         }
     }
 
+    @Test(arguments: [1, 2, 3])
+    func stackedTapsOverOutputRanges(ranges: Int) throws {
+        // Work items of 1, 2 and 3 output-depth ranges per batch element (9 output depths, so a
+        // range of 3), crossed with frame tiles of 1, 2 and 9 frames: every range boundary spills
+        // the terms its frames feed into the range before.
+        for pd in [0, 1, 2] {
+            let g = ConvGeometry(inChannels: 3, outChannels: 4, input: [9, 9, 10], kernel: [3, 5, 5], stride: [1, 2, 2],
+                                 padding: [pd, 2, 2])
+            let x = randomTensor([2, 3, 9, 9, 10], seed: 150), w = randomTensor([4, 3, 3, 5, 5], seed: 151)
+            let b = randomTensor([4], seed: 152), gy = randomTensor([2, 4] + g.output, seed: 153)
+            let reference = referenceConv3d(x, w, b, stride: [1, 2, 2], padding: [pd, 2, 2])
+            let gradients = referenceConv3dGradients(x, w, gy, stride: [1, 2, 2], padding: [pd, 2, 2])
+            for framesPerTile in [1, 2, 9] {
+                let y = Tensor.make(reference.shape) { out in
+                    x.withUnsafeBufferPointer { px in
+                        w.withUnsafeBufferPointer { pw in
+                            b.withUnsafeBufferPointer { pb in
+                                Kernels.stackedTapForward(px.baseAddress!, pw.baseAddress!, pb.baseAddress!, out, batch: 2, g,
+                                                          framesPerTile: framesPerTile, ranges: ranges)
+                            }
+                        }
+                    }
+                }
+                let label = "\(ranges) ranges, \(framesPerTile)-frame tiles, temporal padding \(pd)"
+                expectClose("stacked taps, " + label, y, reference.values, shape: reference.shape)
+                var gx = [Float](repeating: 0, count: x.count), gw = [Float](repeating: .nan, count: w.count)
+                x.withUnsafeBufferPointer { px in
+                    w.withUnsafeBufferPointer { pw in
+                        gy.withUnsafeBufferPointer { pg in
+                            gx.withUnsafeMutableBufferPointer { pgx in
+                                gw.withUnsafeMutableBufferPointer { pgw in
+                                    Kernels.stackedTapBackward(px.baseAddress!, pw.baseAddress!, pg.baseAddress!, gx: pgx.baseAddress!,
+                                                               gw: pgw.baseAddress!, batch: 2, g, framesPerTile: framesPerTile,
+                                                               ranges: ranges)
+                                }
+                            }
+                        }
+                    }
+                }
+                expectClose("stacked tap input gradient, " + label, try Tensor(shape: x.shape, scalars: gx), gradients.gx)
+                expectClose("stacked tap weight gradient, " + label, try Tensor(shape: w.shape, scalars: gw), gradients.gw)
+            }
+        }
+    }
+
     /// `(y, gx)` of a convolution computed by the kernels with or without Winograd.
     func kernelPaths(_ x: Tensor, _ w: Tensor, _ gy: Tensor, _ g: ConvGeometry, winograd: Bool) -> (Tensor, Tensor) {
         let y = Tensor.make(gy.shape) { out in

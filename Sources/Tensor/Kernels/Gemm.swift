@@ -15,7 +15,7 @@ extension Kernels {
     /// matrices as stored.
     ///
     /// OpenBLAS always runs single-threaded here; a large product is split into
-    /// `Engine.threadCount` blocks of columns of `C` (or of rows, when `m > n`), each one OpenBLAS
+    /// ``availableThreads`` blocks of columns of `C` (or of rows, when `m > n`), each one OpenBLAS
     /// call on one of the engine's threads. OpenBLAS's own thread pool hands work over by spinning:
     /// when another process keeps one core busy, its two threads can end up taking turns on the
     /// other, and a batch-1 forward pass of the compact model took 760–925 ms instead of 40 ms in
@@ -32,7 +32,7 @@ extension Kernels {
             return
         }
         // `sgemmInBlocks` caps the blocks at the product's whole units.
-        let blocks = max(1, min(Engine.threadCount, m * n * k / sgemmSplitWork))
+        let blocks = max(1, min(availableThreads, m * n * k / sgemmSplitWork))
         sgemmInBlocks(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
                       beta: beta, c: c, ldc: ldc, blocks: blocks)
     }

@@ -55,7 +55,7 @@ enum Kernels {
     /// `body` must only write to memory owned by its range.
     static func parallelFor(_ count: Int, grain: Int, _ body: (Range<Int>) -> Void) {
         guard count > 0 else { return }
-        let chunks = min(Engine.threadCount, max(1, count / max(grain, 1)))
+        let chunks = min(availableThreads, max(1, count / max(grain, 1)))
         if chunks == 1 {
             body(0..<count)
             return
@@ -66,16 +66,62 @@ enum Kernels {
     }
 
     /// Runs `body(0)`, …, `body(iterations − 1)` in parallel, the calling thread taking part.
-    /// `body` must only write to memory owned by its iteration.
+    /// `body` must only write to memory owned by its iteration. Kernels called inside an
+    /// iteration run on its thread alone (``availableThreads`` is 1 there): the loop already
+    /// keeps every thread busy, and splitting again would only add hand-offs.
+    /// At most ``availableThreads`` threads run the iterations, each taking the next one not yet
+    /// taken; with one, they run in order on the calling thread.
     static func concurrently(_ iterations: Int, _ body: (Int) -> Void) {
+        let threads = min(iterations, availableThreads)
+        guard threads > 1 else {
+            for iteration in 0..<max(0, iterations) { body(iteration) }
+            return
+        }
+        let next = IterationCounter()
         withoutActuallyEscaping(body) { body in
             // The iterations write disjoint memory that the caller owns for the duration of the
             // call, which is what makes sharing the non-Sendable closure between threads sound.
             nonisolated(unsafe) let work = body
-            DispatchQueue.concurrentPerform(iterations: iterations) { work($0) }
+            DispatchQueue.concurrentPerform(iterations: threads) { _ in
+                let outer = pthread_getspecific(parallelRegionKey)
+                pthread_setspecific(parallelRegionKey, parallelRegionMarker)
+                while let iteration = next.take(below: iterations) { work(iteration) }
+                pthread_setspecific(parallelRegionKey, outer)
+            }
         }
+    }
+
+    /// Threads a kernel may use from the calling thread: `Engine.threadCount`, or 1 inside an
+    /// iteration of ``concurrently``.
+    static var availableThreads: Int {
+        pthread_getspecific(parallelRegionKey) == nil ? Engine.threadCount : 1
     }
 
     /// Elements per chunk below which elementwise loops stay on one thread.
     static let elementwiseGrain = 1 << 15
+}
+
+/// The thread-specific key whose value is set while a thread runs an iteration of
+/// `Kernels.concurrently`.
+private let parallelRegionKey: pthread_key_t = {
+    var key = pthread_key_t()
+    precondition(pthread_key_create(&key, nil) == 0, "no thread-specific key left for the kernels' parallel regions")
+    return key
+}()
+
+/// Any non-nil value marks a parallel region.
+private nonisolated(unsafe) let parallelRegionMarker = UnsafeRawPointer(bitPattern: 1)
+
+/// Hands out iteration numbers 0, 1, … to the threads of `Kernels.concurrently`.
+private final class IterationCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+
+    /// The next number, or nil once `count` have been handed out.
+    func take(below count: Int) -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        guard value < count else { return nil }
+        value += 1
+        return value - 1
+    }
 }

@@ -87,38 +87,102 @@ extension Kernels {
     /// each tile's column matrix `(C·kh·kw, F·Ho·Wo)` multiplied by all `kd` taps at once,
     /// `(kd·M, C·kh·kw)`, and row `(k, m)` of frame `i`'s product added to output depth `i + pd − k`.
     /// Every frame is built and multiplied once; each output still sums its taps in order `k = 0…`.
-    /// `framesPerTile` defaults to what fits ``stackedTileBudget``.
+    ///
+    /// The threads share the work by output depths (``stackedRanges``): a range owns output
+    /// depths `o0..<o1` and builds input frames from `o0 − pd` on, each work item running its
+    /// column builds, products and sums on one thread in its own cache. A range's frames also feed
+    /// the last `kd − 1` output depths of the range before it; those terms wait in a per-range
+    /// spill buffer and are added after the ranges are done, in tap order, so every output sums
+    /// its taps in the same order as with one range (the products themselves can differ in the
+    /// last bits, since OpenBLAS's results depend slightly on the width of the product).
+    /// `framesPerTile` defaults to what fits ``stackedTileBudget``; `ranges` (per batch element)
+    /// to ``stackedRanges``.
     static func stackedTapForward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>?,
-                                  _ y: UnsafeMutablePointer<Float>, batch: Int, _ g: ConvGeometry, framesPerTile: Int? = nil) {
+                                  _ y: UnsafeMutablePointer<Float>, batch: Int, _ g: ConvGeometry,
+                                  framesPerTile: Int? = nil, ranges: Int? = nil) {
         let frame = frameGeometry(g)
         let M = g.outChannels, K = frame.rows, kd = g.kernel[0], pd = g.padding[0]
         let D = g.input[0], Do = g.output[0], plane = g.outputPlane, L = g.outputVolume
         let perFrame = max(1, (K + kd * M) * plane)
         let F = min(D, max(1, framesPerTile ?? (stackedTileBudget / perFrame)))
-        withScratch(kd * M * K, F * K * plane, kd * M * F * plane) { taps, col, products in
+        let R = min(ranges ?? stackedRanges(outputDepths: Do, batch: batch, kd: kd, framesPerTile: F), max(1, Do / kd))
+        // Spill of range r > 0: (kd − 1 output depths before o0, kd taps, M, plane).
+        let spillCount = (kd - 1) * kd * M * plane
+        let spills = R > 1 ? batch * R * spillCount : 0
+        withScratch(kd * M * K, max(1, spills)) { taps, spill in
             splitTemporalTaps(w, taps, g)
-            for b in 0..<batch {
+            if spills > 0 { spill.update(repeating: 0, count: spills) }
+            concurrently(batch * R) { item in
+                let b = item / R, r = item % R
                 let xb = x + b * g.inChannels * g.inputVolume, yb = y + b * M * L
-                for m in 0..<M { (yb + m * L).update(repeating: bias?[m] ?? 0, count: L) }
-                for i0 in stride(from: 0, to: D, by: F) {
-                    let i1 = min(D, i0 + F), width = (i1 - i0) * plane
-                    vol2col(xb, col, frame, depths: i0..<i1)
-                    sgemm(m: kd * M, n: width, k: K, a: taps, lda: K, b: col, ldb: width, c: products, ldc: width)
-                    parallelFor(M, grain: max(1, elementwiseGrain / max(1, kd * width))) { outputs in
-                        for m in outputs {
+                let o0 = Do * r / R, o1 = Do * (r + 1) / R
+                // Frames built here: from o0 − pd (the first range from 0) up to o1 − pd (the last to D).
+                let a0 = r == 0 ? 0 : min(D, max(0, o0 - pd)), a1 = r == R - 1 ? D : min(D, max(0, o1 - pd))
+                let spillStart = o0 - (kd - 1), rangeSpill = spill + (b * R + r) * spillCount
+                for m in 0..<M { (yb + m * L + o0 * plane).update(repeating: bias?[m] ?? 0, count: (o1 - o0) * plane) }
+                guard a0 < a1 else { return }
+                let tileFrames = evenTiles(frames: a1 - a0, framesPerTile: F).frames
+                withScratch(tileFrames * K * plane, kd * M * tileFrames * plane) { col, products in
+                    for i0 in stride(from: a0, to: a1, by: tileFrames) {
+                        let i1 = min(a1, i0 + tileFrames), width = (i1 - i0) * plane
+                        vol2col(xb, col, frame, depths: i0..<i1)
+                        sgemm(m: kd * M, n: width, k: K, a: taps, lda: K, b: col, ldb: width, c: products, ldc: width)
+                        for m in 0..<M {
                             for k in 0..<kd {
-                                // Frames i of this tile with an output depth od = i + pd − k.
-                                let lo = max(i0, k - pd), hi = min(i1, Do - pd + k)
-                                guard lo < hi else { continue }
-                                let from = products + (k * M + m) * width + (lo - i0) * plane
-                                let to = yb + m * L + (lo + pd - k) * plane
-                                for j in 0..<((hi - lo) * plane) { to[j] += from[j] }
+                                let row = products + (k * M + m) * width
+                                // Frames i of this tile with an output depth od = i + pd − k in this range…
+                                let lo = max(i0, o0 - pd + k), hi = min(i1, o1 - pd + k)
+                                if lo < hi {
+                                    let from = row + (lo - i0) * plane, to = yb + m * L + (lo + pd - k) * plane
+                                    for j in 0..<((hi - lo) * plane) { to[j] += from[j] }
+                                }
+                                // …and in the spill, the kd − 1 depths before it.
+                                let slo = max(i0, max(0, spillStart) - pd + k), shi = min(i1, o0 - pd + k)
+                                for i in slo..<max(slo, shi) {
+                                    let depth = i + pd - k - spillStart
+                                    let to = rangeSpill + ((depth * kd + k) * M + m) * plane
+                                    to.update(from: row + (i - i0) * plane, count: plane)
+                                }
                             }
                         }
                     }
                 }
             }
+            guard spills > 0 else { return }
+            // The spilled terms, added in tap order after the terms each depth's own range added.
+            parallelFor(batch * (R - 1) * M, grain: max(1, elementwiseGrain / max(1, kd * kd * plane))) { rows in
+                for row in rows {
+                    let m = row % M, r = row / M % (R - 1) + 1, b = row / M / (R - 1)
+                    let o0 = Do * r / R, spillStart = o0 - (kd - 1), rangeSpill = spill + (b * R + r) * spillCount
+                    for depth in max(0, -spillStart)..<(kd - 1) {
+                        let to = y + b * M * L + m * L + (spillStart + depth) * plane
+                        for k in 0..<kd {
+                            let from = rangeSpill + ((depth * kd + k) * M + m) * plane
+                            for j in 0..<plane { to[j] += from[j] }
+                        }
+                    }
+                }
+            }
         }
+    }
+
+    /// Output-depth ranges per batch element for the stacked passes: enough work items to give
+    /// every thread two (so that a thread slowed by another process holds up little), but ranges
+    /// of at least `kd` depths and at least one whole tile of `framesPerTile` frames, so that
+    /// splitting never narrows the products; one range when one thread is available. With one
+    /// range and one batch element, the products themselves are split over the threads instead.
+    static func stackedRanges(outputDepths Do: Int, batch: Int, kd: Int, framesPerTile F: Int) -> Int {
+        let threads = availableThreads
+        guard threads > 1 else { return 1 }
+        let wanted = (2 * threads + batch - 1) / batch
+        return max(1, min(wanted, Do / max(1, kd, F)))
+    }
+
+    /// Tiles of a range of `frames` frames: about `framesPerTile` each (a remainder of less than
+    /// half a tile joins the others rather than making a narrow product of its own).
+    static func evenTiles(frames: Int, framesPerTile F: Int) -> (count: Int, frames: Int) {
+        let count = max(1, (frames + F / 2) / F)
+        return (count, (frames + count - 1) / count)
     }
 
     /// Gradients by the same decomposition: `gw` (overwritten) from `gy` and each frame's columns,
@@ -175,49 +239,74 @@ extension Kernels {
     /// `(kd·M, F·Ho·Wo)` (row `(k, m)` at frame `i` is `gy[m, i + pd − k]`, zero where no such output
     /// depth exists), then `gw += shifted · colsᵀ` as one `(kd·M) × K` product and the tile's column
     /// gradient `tapsᵀ · shifted` as one `K × F·Ho·Wo` product over all taps, then `col2vol`.
-    /// `gw` is overwritten, `gx` added to; either may be `nil`. `framesPerTile` defaults to what
-    /// fits ``stackedTileBudget``.
+    /// `gw` is overwritten, `gx` added to; either may be `nil`.
+    ///
+    /// The threads share the work by input frames: each work item (a batch element's range of
+    /// frames, ``stackedRanges`` per element) writes only its own frames of `gx`, and the items
+    /// are dealt out in contiguous parts, each part summing its own weight gradient; the parts'
+    /// sums are added in part order, so the result depends on the thread count but not on timing.
+    /// `framesPerTile` defaults to what fits ``stackedTileBudget``; `ranges` (per batch element)
+    /// to ``stackedRanges``.
     static func stackedTapBackward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ gy: UnsafePointer<Float>,
                                    gx: UnsafeMutablePointer<Float>?, gw: UnsafeMutablePointer<Float>?,
-                                   batch: Int, _ g: ConvGeometry, framesPerTile: Int? = nil) {
+                                   batch: Int, _ g: ConvGeometry, framesPerTile: Int? = nil, ranges: Int? = nil) {
         let frame = frameGeometry(g)
         let M = g.outChannels, K = frame.rows, kd = g.kernel[0], pd = g.padding[0]
         let D = g.input[0], Do = g.output[0], plane = g.outputPlane, L = g.outputVolume
         let perFrame = max(1, (K + kd * M) * plane)
         let F = min(D, max(1, framesPerTile ?? (stackedTileBudget / perFrame)))
-        withScratch(kd * M * K, kd * M * K, F * K * plane) { taps, tapGradients, col in
-            withScratch(kd * M * F * plane) { shifted in
-                if gx != nil { splitTemporalTaps(w, taps, g) }
-                tapGradients.update(repeating: 0, count: kd * M * K)
-                for b in 0..<batch {
+        let R = max(1, min(ranges ?? stackedRanges(outputDepths: Do, batch: batch, kd: kd, framesPerTile: F), D))
+        let items = batch * R, threads = availableThreads
+        let parts = threads == 1 ? 1 : min(items, 2 * threads)
+        let tapCount = kd * M * K
+        withScratch(tapCount, gw == nil ? 1 : parts * tapCount) { taps, partGradients in
+            if gx != nil { splitTemporalTaps(w, taps, g) }
+            concurrently(parts) { part in
+                let gradients = partGradients + part * tapCount
+                if gw != nil { gradients.update(repeating: 0, count: tapCount) }
+                for item in (items * part / parts)..<(items * (part + 1) / parts) {
+                    let b = item / R, r = item % R
                     let xb = x + b * g.inChannels * g.inputVolume, gyb = gy + b * M * L
-                    for i0 in stride(from: 0, to: D, by: F) {
-                        let i1 = min(D, i0 + F), width = (i1 - i0) * plane
-                        parallelFor(kd * M, grain: max(1, elementwiseGrain / max(1, width))) { rows in
-                            for row in rows {
-                                let k = row / M, m = row % M, to = shifted + row * width
-                                // Frames i of this tile with an output depth od = i + pd − k.
-                                let lo = min(i1, max(i0, k - pd)), hi = max(lo, min(i1, Do - pd + k))
-                                let before = (lo - i0) * plane, span = (hi - lo) * plane
-                                to.update(repeating: 0, count: before)
-                                if span > 0 { (to + before).update(from: gyb + m * L + (lo + pd - k) * plane, count: span) }
-                                (to + before + span).update(repeating: 0, count: width - before - span)
+                    let a0 = D * r / R, a1 = D * (r + 1) / R
+                    let tileFrames = evenTiles(frames: a1 - a0, framesPerTile: F).frames
+                    withScratch(tileFrames * K * plane, kd * M * tileFrames * plane) { col, shifted in
+                        for i0 in stride(from: a0, to: a1, by: tileFrames) {
+                            let i1 = min(a1, i0 + tileFrames), width = (i1 - i0) * plane
+                            parallelFor(kd * M, grain: max(1, elementwiseGrain / max(1, width))) { rows in
+                                for row in rows {
+                                    let k = row / M, m = row % M, to = shifted + row * width
+                                    // Frames i of this tile with an output depth od = i + pd − k.
+                                    let lo = min(i1, max(i0, k - pd)), hi = max(lo, min(i1, Do - pd + k))
+                                    let before = (lo - i0) * plane, span = (hi - lo) * plane
+                                    to.update(repeating: 0, count: before)
+                                    if span > 0 { (to + before).update(from: gyb + m * L + (lo + pd - k) * plane, count: span) }
+                                    (to + before + span).update(repeating: 0, count: width - before - span)
+                                }
                             }
-                        }
-                        if gw != nil {
-                            vol2col(xb, col, frame, depths: i0..<i1)
-                            sgemm(transB: true, m: kd * M, n: K, k: width, a: shifted, lda: width, b: col, ldb: width, beta: 1,
-                                  c: tapGradients, ldc: K)
-                        }
-                        if let gx {
-                            sgemm(transA: true, m: K, n: width, k: kd * M, a: taps, lda: K, b: shifted, ldb: width,
-                                  c: col, ldc: width)
-                            col2vol(col, gx + b * g.inChannels * g.inputVolume, frame, depths: i0..<i1)
+                            if gw != nil {
+                                vol2col(xb, col, frame, depths: i0..<i1)
+                                sgemm(transB: true, m: kd * M, n: K, k: width, a: shifted, lda: width, b: col, ldb: width, beta: 1,
+                                      c: gradients, ldc: K)
+                            }
+                            if let gx {
+                                sgemm(transA: true, m: K, n: width, k: kd * M, a: taps, lda: K, b: shifted, ldb: width,
+                                      c: col, ldc: width)
+                                col2vol(col, gx + b * g.inChannels * g.inputVolume, frame, depths: i0..<i1)
+                            }
                         }
                     }
                 }
-                if let gw { mergeTemporalTaps(tapGradients, gw, g) }
             }
+            guard let gw else { return }
+            if parts > 1 {
+                parallelFor(tapCount, grain: elementwiseGrain) { span in
+                    for part in 1..<parts {
+                        let from = partGradients + part * tapCount
+                        for j in span { partGradients[j] += from[j] }
+                    }
+                }
+            }
+            mergeTemporalTaps(partGradients, gw, g)
         }
     }
 
