@@ -256,6 +256,44 @@ func referenceConv3dGradients(_ x: Tensor, _ w: Tensor, _ gy: Tensor, stride s: 
         }
     }
 
+    @Test func columnPathSharesABatchOutBetweenThreads() throws {
+        // Five batch elements on the column (vol2col) path, temporal stride 2 and a pointwise
+        // kernel: the forward pass takes one element per work item, the backward pass deals them
+        // out in uneven parts whose weight gradients are summed afterwards.
+        let original = Engine.threadCount
+        defer { Engine.setThreadCount(original) }
+        for (kernel, stride, padding) in [([3, 3, 3], [2, 2, 2], [1, 1, 1]), ([1, 1, 1], [1, 1, 1], [0, 0, 0])] {
+            let x = randomTensor([5, 3, 6, 7, 6], seed: 170), w = randomTensor([4, 3] + kernel, seed: 171)
+            let g = ConvGeometry(inChannels: 3, outChannels: 4, input: [6, 7, 6], kernel: kernel, stride: stride, padding: padding)
+            #expect(!Kernels.temporalTapsApply(g) && !Kernels.winogradSupports(g))
+            let gy = randomTensor([5, 4] + g.output, seed: 172)
+            let reference = referenceConv3dGradients(x, w, gy, stride: stride, padding: padding)
+            for threads in [1, 2, 3] {
+                Engine.setThreadCount(threads)
+                var gx = [Float](repeating: .nan, count: x.count), gw = [Float](repeating: .nan, count: w.count)
+                x.withUnsafeBufferPointer { px in
+                    w.withUnsafeBufferPointer { pw in
+                        gy.withUnsafeBufferPointer { pg in
+                            gx.withUnsafeMutableBufferPointer { pgx in
+                                gw.withUnsafeMutableBufferPointer { pgw in
+                                    Kernels.convBackward(px.baseAddress!, pw.baseAddress!, pg.baseAddress!, gx: pgx.baseAddress!,
+                                                         gw: pgw.baseAddress!, gb: nil, batch: 5, g)
+                                }
+                            }
+                        }
+                    }
+                }
+                let label = "kernel \(kernel), \(threads) threads"
+                expectClose("column path input gradient, " + label, try Tensor(shape: x.shape, scalars: gx), reference.gx)
+                expectClose("column path weight gradient, " + label, try Tensor(shape: w.shape, scalars: gw), reference.gw)
+                let forward = referenceConv3d(x, w, nil, stride: stride, padding: padding)
+                expectClose("column path forward, " + label,
+                            try conv3d(x, weight: w, stride: (stride[0], stride[1], stride[2]), padding: (padding[0], padding[1], padding[2])),
+                            forward.values, shape: forward.shape)
+            }
+        }
+    }
+
     /// `(y, gx)` of a convolution computed by the kernels with or without Winograd.
     func kernelPaths(_ x: Tensor, _ w: Tensor, _ gy: Tensor, _ g: ConvGeometry, winograd: Bool) -> (Tensor, Tensor) {
         let y = Tensor.make(gy.shape) { out in

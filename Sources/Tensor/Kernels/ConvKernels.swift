@@ -262,8 +262,9 @@ extension Kernels {
         let M = g.outChannels, K = g.rows, L = g.outputVolume
         let tiles = g.isPointwise ? [] : depthTiles(g)
         let colCount = max(1, tiles.map(\.count).max() ?? 0) * g.outputPlane * K
-        withScratch(colCount) { col in
-            for b in 0..<batch {
+        // Batch elements on the threads, each on one (a single element splits its work instead).
+        concurrently(batch) { b in
+            withScratch(g.isPointwise ? 1 : colCount) { col in
                 let xb = x + b * g.inChannels * g.inputVolume, yb = y + b * M * L
                 if let bias {
                     for m in 0..<M { (yb + m * L).update(repeating: bias[m], count: L) }
@@ -271,7 +272,7 @@ extension Kernels {
                 let beta: Float = bias == nil ? 0 : 1
                 if g.isPointwise {
                     sgemm(m: M, n: L, k: K, a: w, lda: K, b: xb, ldb: L, beta: beta, c: yb, ldc: L)
-                    continue
+                    return
                 }
                 for depths in tiles {
                     let n = depths.count * g.outputPlane
@@ -319,25 +320,45 @@ extension Kernels {
         }
         let tiles = g.isPointwise ? [] : depthTiles(g)
         let colCount = max(1, tiles.map(\.count).max() ?? 0) * g.outputPlane * K
-        withScratch(colCount) { col in
-            for b in 0..<batch {
-                let xb = x + b * inVolume, gyb = gy + b * M * L
-                if g.isPointwise {
-                    if let gw { sgemm(transB: true, m: M, n: K, k: L, a: gyb, lda: L, b: xb, ldb: L, beta: 1, c: gw, ldc: K) }
-                    if let gx { sgemm(transA: true, m: K, n: L, k: M, a: w, lda: K, b: gyb, ldb: L, c: gx + b * inVolume, ldc: L) }
-                    continue
+        // Batch elements dealt out in contiguous parts, each part on one thread with its own
+        // weight-gradient sum; the sums are added in part order (a single element, or one
+        // thread, is one part whose products split over the threads instead).
+        let threads = availableThreads
+        let parts = threads == 1 ? 1 : min(batch, 2 * threads)
+        withScratch(gw == nil || parts == 1 ? 1 : (parts - 1) * M * K) { partGradients in
+            concurrently(parts) { part in
+                let gradients = part == 0 ? gw : partGradients + (part - 1) * M * K
+                if part > 0, let gradients { gradients.update(repeating: 0, count: M * K) }
+                withScratch(g.isPointwise ? 1 : colCount) { col in
+                    for b in (batch * part / parts)..<(batch * (part + 1) / parts) {
+                        let xb = x + b * inVolume, gyb = gy + b * M * L
+                        if g.isPointwise {
+                            if let gradients {
+                                sgemm(transB: true, m: M, n: K, k: L, a: gyb, lda: L, b: xb, ldb: L, beta: 1, c: gradients, ldc: K)
+                            }
+                            if let gx { sgemm(transA: true, m: K, n: L, k: M, a: w, lda: K, b: gyb, ldb: L, c: gx + b * inVolume, ldc: L) }
+                            continue
+                        }
+                        for depths in tiles {
+                            let n = depths.count * g.outputPlane
+                            let gyTile = gyb + depths.lowerBound * g.outputPlane
+                            if let gradients {
+                                vol2col(xb, col, g, depths: depths)
+                                sgemm(transB: true, m: M, n: K, k: n, a: gyTile, lda: L, b: col, ldb: n, beta: 1, c: gradients, ldc: K)
+                            }
+                            if let gx {
+                                sgemm(transA: true, m: K, n: n, k: M, a: w, lda: K, b: gyTile, ldb: L, c: col, ldc: n)
+                                col2vol(col, gx + b * inVolume, g, depths: depths)
+                            }
+                        }
+                    }
                 }
-                for depths in tiles {
-                    let n = depths.count * g.outputPlane
-                    let gyTile = gyb + depths.lowerBound * g.outputPlane
-                    if let gw {
-                        vol2col(xb, col, g, depths: depths)
-                        sgemm(transB: true, m: M, n: K, k: n, a: gyTile, lda: L, b: col, ldb: n, beta: 1, c: gw, ldc: K)
-                    }
-                    if let gx {
-                        sgemm(transA: true, m: K, n: n, k: M, a: w, lda: K, b: gyTile, ldb: L, c: col, ldc: n)
-                        col2vol(col, gx + b * inVolume, g, depths: depths)
-                    }
+            }
+            guard let gw, parts > 1 else { return }
+            parallelFor(M * K, grain: elementwiseGrain) { span in
+                for part in 1..<parts {
+                    let from = partGradients + (part - 1) * M * K
+                    for j in span { gw[j] += from[j] }
                 }
             }
         }

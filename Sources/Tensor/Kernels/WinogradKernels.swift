@@ -192,32 +192,36 @@ extension Kernels {
         }
     }
 
-    /// Forward convolution of a batch by F(2×2, 3×3); see `winogradApplies`.
+    /// Forward convolution of a batch by F(2×2, 3×3); see `winogradApplies`. The batch elements
+    /// are shared out between the threads, each transformed and multiplied on one thread; a
+    /// single element splits its transforms and products over the threads instead.
     static func winogradForward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>?,
                                 _ y: UnsafeMutablePointer<Float>, batch: Int, _ g: ConvGeometry) {
         let M = g.outChannels, C = g.inChannels, kd = g.kernel[0], pd = g.padding[0]
         let D = g.input[0], Do = g.output[0]
         let tilesH = (g.output[1] + 1) / 2, tilesW = (g.output[2] + 1) / 2, tiles = tilesH * tilesW
-        withScratch(16 * kd * M * C, 16 * C * D * tiles, 16 * M * Do * tiles) { u, v, product in
+        withScratch(16 * kd * M * C) { u in
             winogradKernelTransform(w, u, g)
             // Temporal taps in an order where the first covers every output depth (and so may
             // overwrite instead of accumulate), when one does.
             let taps = (0..<kd).map { k in (k: k, lo: max(0, pd - k), hi: min(Do, D + pd - k)) }.filter { $0.lo < $0.hi }
                 .sorted { ($0.hi - $0.lo) > ($1.hi - $1.lo) }
             let firstCoversAll = taps.first.map { $0.lo == 0 && $0.hi == Do } ?? false
-            for b in 0..<batch {
-                winogradInputTransform(x + b * C * g.inputVolume, v, g, tilesH: tilesH, tilesW: tilesW)
-                if !firstCoversAll { product.update(repeating: 0, count: 16 * M * Do * tiles) }
-                for xi in 0..<16 {
-                    for (index, tap) in taps.enumerated() {
-                        // Output depths whose input depth od + k − pd lies inside the clip.
-                        sgemm(m: M, n: (tap.hi - tap.lo) * tiles, k: C, a: u + (xi * kd + tap.k) * M * C, lda: C,
-                              b: v + xi * C * D * tiles + (tap.lo + tap.k - pd) * tiles, ldb: D * tiles,
-                              beta: index == 0 && firstCoversAll ? 0 : 1,
-                              c: product + xi * M * Do * tiles + tap.lo * tiles, ldc: Do * tiles)
+            concurrently(batch) { b in
+                withScratch(16 * C * D * tiles, 16 * M * Do * tiles) { v, product in
+                    winogradInputTransform(x + b * C * g.inputVolume, v, g, tilesH: tilesH, tilesW: tilesW)
+                    if !firstCoversAll { product.update(repeating: 0, count: 16 * M * Do * tiles) }
+                    for xi in 0..<16 {
+                        for (index, tap) in taps.enumerated() {
+                            // Output depths whose input depth od + k − pd lies inside the clip.
+                            sgemm(m: M, n: (tap.hi - tap.lo) * tiles, k: C, a: u + (xi * kd + tap.k) * M * C, lda: C,
+                                  b: v + xi * C * D * tiles + (tap.lo + tap.k - pd) * tiles, ldb: D * tiles,
+                                  beta: index == 0 && firstCoversAll ? 0 : 1,
+                                  c: product + xi * M * Do * tiles + tap.lo * tiles, ldc: Do * tiles)
+                        }
                     }
+                    winogradOutputTransform(product, bias, y + b * M * g.outputVolume, g, tilesH: tilesH, tilesW: tilesW)
                 }
-                winogradOutputTransform(product, bias, y + b * M * g.outputVolume, g, tilesH: tilesH, tilesW: tilesW)
             }
         }
     }
