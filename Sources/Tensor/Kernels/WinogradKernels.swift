@@ -194,7 +194,8 @@ extension Kernels {
 
     /// Forward convolution of a batch by F(2×2, 3×3); see `winogradApplies`. The batch elements
     /// are shared out between the threads, each transformed and multiplied on one thread; a
-    /// single element splits its transforms and products over the threads instead.
+    /// single element splits its transforms over the threads, and hands out its 16 tile positions'
+    /// products one position at a time.
     static func winogradForward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>?,
                                 _ y: UnsafeMutablePointer<Float>, batch: Int, _ g: ConvGeometry) {
         let M = g.outChannels, C = g.inChannels, kd = g.kernel[0], pd = g.padding[0]
@@ -211,7 +212,9 @@ extension Kernels {
                 withScratch(16 * C * D * tiles, 16 * M * Do * tiles) { v, product in
                     winogradInputTransform(x + b * C * g.inputVolume, v, g, tilesH: tilesH, tilesW: tilesW)
                     if !firstCoversAll { product.update(repeating: 0, count: 16 * M * Do * tiles) }
-                    for xi in 0..<16 {
+                    // The 16 tile positions are independent: one at a time per thread (when this
+                    // element is not already one thread's work item), each position's products whole.
+                    concurrently(16) { xi in
                         for (index, tap) in taps.enumerated() {
                             // Output depths whose input depth od + k − pd lies inside the clip.
                             sgemm(m: M, n: (tap.hi - tap.lo) * tiles, k: C, a: u + (xi * kd + tap.k) * M * C, lda: C,
