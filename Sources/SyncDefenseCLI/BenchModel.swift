@@ -15,7 +15,7 @@ struct BenchModel: AsyncParsableCommand {
     @Option(help: "The preset: compact (shipped default) or seed.")
     var preset: String = "compact"
 
-    @Option(help: "Threads for OpenBLAS, the engine's loops and PyTorch (default: every core).")
+    @Option(help: "Threads for the engine's kernels and for PyTorch (default: every core).")
     var threads: Int?
 
     @Option(help: "Runs of each measurement after one warm-up run; the fastest counts.")
@@ -111,7 +111,7 @@ struct BenchModel: AsyncParsableCommand {
             torchForwardMillisecondsBatch1: nil, torchForwardMillisecondsBatch8: nil, torchTrainStepMillisecondsBatch8: nil,
             parameters: model.parameterCount, torchParameters: nil, torch: "skipped: --no-torch")
         if !noTorch {
-            usleep(500_000) // let OpenBLAS's idle threads stop spinning
+            usleep(500_000) // let this process's worker threads go idle before PyTorch starts
             switch TorchModelTwin.measure(configuration: c, threads: threadCount, repeats: repeats) {
             case let .success(times):
                 result.torchForwardMillisecondsBatch1 = times.forward1

@@ -161,7 +161,7 @@ struct BenchOps: AsyncParsableCommand {
             // Rounds over every shape, so that the samples of one measurement are spread over the
             // whole run and a burst of load elsewhere on the machine cannot spoil all of them; the
             // first round warms up. Before each measurement, a pause lets the previous one's idle
-            // worker threads (OpenBLAS's spin for ~0.1 s, PyTorch's OpenMP pool) stop spinning on
+            // worker threads (PyTorch's OpenMP pool spins for a while after its work) stop spinning on
             // the cores this one needs.
             for round in 0...repeats {
                 try await Task.sleep(nanoseconds: 150_000_000)
