@@ -106,18 +106,22 @@ extension Kernels {
         let perFrame = max(1, (K + kd * M) * plane)
         let F = min(D, max(1, framesPerTile ?? (stackedTileBudget / perFrame)))
         let R = min(ranges ?? stackedRanges(outputDepths: Do, batch: batch, kd: kd, framesPerTile: F), max(1, Do / kd))
-        // Spill of range r > 0: (kd − 1 output depths before o0, kd taps, M, plane).
+        // Spill of range r > 0: (kd − 1 output depths before o0, kd taps, M, plane), written only
+        // where range r built the tap's frame.
         let spillCount = (kd - 1) * kd * M * plane
         let spills = R > 1 ? batch * R * spillCount : 0
+        // Range r's output depths, and the input frames it builds: from o0 − pd (the first range
+        // from 0) up to o1 − pd (the last to D).
+        func bounds(_ r: Int) -> (o0: Int, o1: Int, a0: Int, a1: Int) {
+            let o0 = Do * r / R, o1 = Do * (r + 1) / R
+            return (o0, o1, r == 0 ? 0 : min(D, max(0, o0 - pd)), r == R - 1 ? D : min(D, max(0, o1 - pd)))
+        }
         withScratch(kd * M * K, max(1, spills)) { taps, spill in
             splitTemporalTaps(w, taps, g)
-            if spills > 0 { spill.update(repeating: 0, count: spills) }
             concurrently(batch * R) { item in
                 let b = item / R, r = item % R
                 let xb = x + b * g.inChannels * g.inputVolume, yb = y + b * M * L
-                let o0 = Do * r / R, o1 = Do * (r + 1) / R
-                // Frames built here: from o0 − pd (the first range from 0) up to o1 − pd (the last to D).
-                let a0 = r == 0 ? 0 : min(D, max(0, o0 - pd)), a1 = r == R - 1 ? D : min(D, max(0, o1 - pd))
+                let (o0, o1, a0, a1) = bounds(r)
                 let spillStart = o0 - (kd - 1), rangeSpill = spill + (b * R + r) * spillCount
                 for m in 0..<M { (yb + m * L + o0 * plane).update(repeating: bias?[m] ?? 0, count: (o1 - o0) * plane) }
                 guard a0 < a1 else { return }
@@ -149,14 +153,16 @@ extension Kernels {
                 }
             }
             guard spills > 0 else { return }
-            // The spilled terms, added in tap order after the terms each depth's own range added.
+            // The spilled terms, added in tap order after the terms each depth's own range added:
+            // those of the taps whose frame od − pd + k range r built (the only ones it wrote).
             parallelFor(batch * (R - 1) * M, grain: max(1, elementwiseGrain / max(1, kd * kd * plane))) { rows in
                 for row in rows {
                     let m = row % M, r = row / M % (R - 1) + 1, b = row / M / (R - 1)
-                    let o0 = Do * r / R, spillStart = o0 - (kd - 1), rangeSpill = spill + (b * R + r) * spillCount
+                    let (o0, _, a0, a1) = bounds(r)
+                    let spillStart = o0 - (kd - 1), rangeSpill = spill + (b * R + r) * spillCount
                     for depth in max(0, -spillStart)..<(kd - 1) {
                         let to = y + b * M * L + m * L + (spillStart + depth) * plane
-                        for k in 0..<kd {
+                        for k in 0..<kd where (a0..<a1).contains(spillStart + depth - pd + k) {
                             let from = rangeSpill + ((depth * kd + k) * M + m) * plane
                             for j in 0..<plane { to[j] += from[j] }
                         }
