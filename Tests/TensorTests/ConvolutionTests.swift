@@ -180,6 +180,26 @@ func referenceConv3dGradients(_ x: Tensor, _ w: Tensor, _ gy: Tensor, stride s: 
         }
     }
 
+    /// `(gx, gw)` of ``Kernels/stackedTapBackward`` for a batch of 2. `gx` is added to (it starts
+    /// at zero); `gw` is overwritten (it starts at NaN, so a weight the pass skips shows).
+    func stackedTapGradients(_ x: Tensor, _ w: Tensor, _ gy: Tensor, _ g: ConvGeometry, framesPerTile: Int,
+                             ranges: Int? = nil) -> (gx: [Float], gw: [Float]) {
+        var gx = [Float](repeating: 0, count: x.count), gw = [Float](repeating: .nan, count: w.count)
+        x.withUnsafeBufferPointer { px in
+            w.withUnsafeBufferPointer { pw in
+                gy.withUnsafeBufferPointer { pg in
+                    gx.withUnsafeMutableBufferPointer { pgx in
+                        gw.withUnsafeMutableBufferPointer { pgw in
+                            Kernels.stackedTapBackward(px.baseAddress!, pw.baseAddress!, pg.baseAddress!, gx: pgx.baseAddress!,
+                                                       gw: pgw.baseAddress!, batch: 2, g, framesPerTile: framesPerTile, ranges: ranges)
+                        }
+                    }
+                }
+            }
+        }
+        return (gx, gw)
+    }
+
     @Test(arguments: [1, 2, 3, 7])
     func stackedTapBackwardOverFrameTiles(framesPerTile: Int) throws {
         // The stacked backward pass in tiles of 1, 2, 3 and all 7 frames, with temporal padding
@@ -190,20 +210,7 @@ func referenceConv3dGradients(_ x: Tensor, _ w: Tensor, _ gy: Tensor, stride s: 
             let x = randomTensor([2, 3, 7, 9, 10], seed: 140), w = randomTensor([4, 3, 3, 5, 5], seed: 141)
             let gy = randomTensor([2, 4] + g.output, seed: 142)
             let reference = referenceConv3dGradients(x, w, gy, stride: [1, 2, 2], padding: [pd, 2, 2])
-            // gx is added to (start at zero); gw is overwritten (start at NaN, so a weight the pass skips shows).
-            var gx = [Float](repeating: 0, count: x.count), gw = [Float](repeating: .nan, count: w.count)
-            x.withUnsafeBufferPointer { px in
-                w.withUnsafeBufferPointer { pw in
-                    gy.withUnsafeBufferPointer { pg in
-                        gx.withUnsafeMutableBufferPointer { pgx in
-                            gw.withUnsafeMutableBufferPointer { pgw in
-                                Kernels.stackedTapBackward(px.baseAddress!, pw.baseAddress!, pg.baseAddress!, gx: pgx.baseAddress!,
-                                                           gw: pgw.baseAddress!, batch: 2, g, framesPerTile: framesPerTile)
-                            }
-                        }
-                    }
-                }
-            }
+            let (gx, gw) = stackedTapGradients(x, w, gy, g, framesPerTile: framesPerTile)
             expectClose("stacked tap input gradient, \(framesPerTile)-frame tiles, temporal padding \(pd)",
                         try Tensor(shape: x.shape, scalars: gx), reference.gx)
             expectClose("stacked tap weight gradient, \(framesPerTile)-frame tiles, temporal padding \(pd)",
@@ -236,20 +243,7 @@ func referenceConv3dGradients(_ x: Tensor, _ w: Tensor, _ gy: Tensor, stride s: 
                 }
                 let label = "\(ranges) ranges, \(framesPerTile)-frame tiles, temporal padding \(pd)"
                 expectClose("stacked taps, " + label, y, reference.values, shape: reference.shape)
-                var gx = [Float](repeating: 0, count: x.count), gw = [Float](repeating: .nan, count: w.count)
-                x.withUnsafeBufferPointer { px in
-                    w.withUnsafeBufferPointer { pw in
-                        gy.withUnsafeBufferPointer { pg in
-                            gx.withUnsafeMutableBufferPointer { pgx in
-                                gw.withUnsafeMutableBufferPointer { pgw in
-                                    Kernels.stackedTapBackward(px.baseAddress!, pw.baseAddress!, pg.baseAddress!, gx: pgx.baseAddress!,
-                                                               gw: pgw.baseAddress!, batch: 2, g, framesPerTile: framesPerTile,
-                                                               ranges: ranges)
-                                }
-                            }
-                        }
-                    }
-                }
+                let (gx, gw) = stackedTapGradients(x, w, gy, g, framesPerTile: framesPerTile, ranges: ranges)
                 expectClose("stacked tap input gradient, " + label, try Tensor(shape: x.shape, scalars: gx), gradients.gx)
                 expectClose("stacked tap weight gradient, " + label, try Tensor(shape: w.shape, scalars: gw), gradients.gw)
             }
