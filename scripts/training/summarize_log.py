@@ -7,19 +7,26 @@ One-off documentation helper; nothing at run time needs Python.
 import json
 import sys
 
-steps, validations, events = [], [], []
+steps, validations, events = {}, {}, []
+repeated = 0
 for line in open(sys.argv[1]):
     record = json.loads(line)
     kind = record.get("event")
+    # A resumed run repeats the steps (and validations) after its last checkpoint; the later
+    # record of a step replaces the earlier one.
     if kind == "step":
-        steps.append(record)
+        repeated += record["global_step"] in steps
+        steps[record["global_step"]] = record
     elif kind == "validation":
-        validations.append(record)
+        validations[record["global_step"]] = record
     else:
         events.append(record)
+steps = [steps[k] for k in sorted(steps)]
+validations = [validations[k] for k in sorted(validations)]
 
 print("# Training log summary\n")
-print(f"Source: `{sys.argv[1]}` ({len(steps)} steps, {len(validations)} validations).\n")
+print(f"Source: `{sys.argv[1]}` ({len(steps)} steps, {len(validations)} validations"
+      + (f"; {repeated} steps repeated after a resume, counted once" if repeated else "") + ").\n")
 print("## Loss, mean over blocks of 50 steps\n")
 print("| steps | stage | loss | clip BCE | sync BCE | InfoNCE | artifact BCE | windows/s |")
 print("|---|---|---|---|---|---|---|---|")
