@@ -92,7 +92,9 @@ public enum MediaProbe {
         let described = layoutName.withUnsafeMutableBufferPointer {
             av_channel_layout_describe(&parameters!.pointee.ch_layout, $0.baseAddress, $0.count)
         }
-        let layout = described >= 0 ? String(cString: layoutName) : "unknown"
+        // The name up to its terminating NUL (av_channel_layout_describe always writes one).
+        let nameBytes = layoutName.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+        let layout = described >= 0 ? String(decoding: nameBytes, as: UTF8.self) : "unknown"
         let sampleFormat = av_get_sample_fmt_name(AVSampleFormat(rawValue: parameters!.pointee.format)).map { String(cString: $0) } ?? "unknown"
         return AudioStreamInfo(
             index: Int(index), codec: String(cString: avcodec_get_name(parameters!.pointee.codec_id)),

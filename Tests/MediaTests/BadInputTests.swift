@@ -64,6 +64,7 @@ import Testing
         let info = try MediaProbe.probe(url.path)
         #expect(info.video == nil)
         #expect(info.audio?.codec == "aac")
+        #expect(info.audio?.channels == 1 && info.audio?.channelLayout == "mono")
         #expect(throws: MediaError.noVideoStream(path: url.path)) { _ = try VideoReader(path: url.path) }
         #expect(try AudioReader(path: url.path).readAll().count > 15_000)
     }
