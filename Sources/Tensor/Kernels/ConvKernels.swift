@@ -320,45 +320,31 @@ extension Kernels {
         }
         let tiles = g.isPointwise ? [] : depthTiles(g)
         let colCount = max(1, tiles.map(\.count).max() ?? 0) * g.outputPlane * K
-        // Batch elements dealt out in contiguous parts, each part on one thread with its own
-        // weight-gradient sum; the sums are added in part order (a single element, or one
-        // thread, is one part whose products split over the threads instead).
-        let threads = availableThreads
-        let parts = threads == 1 ? 1 : min(batch, 2 * threads)
-        withScratch(gw == nil || parts == 1 ? 1 : (parts - 1) * M * K) { partGradients in
-            concurrently(parts) { part in
-                let gradients = part == 0 ? gw : partGradients + (part - 1) * M * K
-                if part > 0, let gradients { gradients.update(repeating: 0, count: M * K) }
-                withScratch(g.isPointwise ? 1 : colCount) { col in
-                    for b in (batch * part / parts)..<(batch * (part + 1) / parts) {
-                        let xb = x + b * inVolume, gyb = gy + b * M * L
-                        if g.isPointwise {
-                            if let gradients {
-                                sgemm(transB: true, m: M, n: K, k: L, a: gyb, lda: L, b: xb, ldb: L, beta: 1, c: gradients, ldc: K)
-                            }
-                            if let gx { sgemm(transA: true, m: K, n: L, k: M, a: w, lda: K, b: gyb, ldb: L, c: gx + b * inVolume, ldc: L) }
-                            continue
+        // Batch elements dealt out in parts, each summing its own weight gradient (a single
+        // element, or one thread, is one part whose products split over the threads instead).
+        inParts(batch, summing: M * K, into: gw) { elements, gradients in
+            withScratch(g.isPointwise ? 1 : colCount) { col in
+                for b in elements {
+                    let xb = x + b * inVolume, gyb = gy + b * M * L
+                    if g.isPointwise {
+                        if let gradients {
+                            sgemm(transB: true, m: M, n: K, k: L, a: gyb, lda: L, b: xb, ldb: L, beta: 1, c: gradients, ldc: K)
                         }
-                        for depths in tiles {
-                            let n = depths.count * g.outputPlane
-                            let gyTile = gyb + depths.lowerBound * g.outputPlane
-                            if let gradients {
-                                vol2col(xb, col, g, depths: depths)
-                                sgemm(transB: true, m: M, n: K, k: n, a: gyTile, lda: L, b: col, ldb: n, beta: 1, c: gradients, ldc: K)
-                            }
-                            if let gx {
-                                sgemm(transA: true, m: K, n: n, k: M, a: w, lda: K, b: gyTile, ldb: L, c: col, ldc: n)
-                                col2vol(col, gx + b * inVolume, g, depths: depths)
-                            }
+                        if let gx { sgemm(transA: true, m: K, n: L, k: M, a: w, lda: K, b: gyb, ldb: L, c: gx + b * inVolume, ldc: L) }
+                        continue
+                    }
+                    for depths in tiles {
+                        let n = depths.count * g.outputPlane
+                        let gyTile = gyb + depths.lowerBound * g.outputPlane
+                        if let gradients {
+                            vol2col(xb, col, g, depths: depths)
+                            sgemm(transB: true, m: M, n: K, k: n, a: gyTile, lda: L, b: col, ldb: n, beta: 1, c: gradients, ldc: K)
+                        }
+                        if let gx {
+                            sgemm(transA: true, m: K, n: n, k: M, a: w, lda: K, b: gyTile, ldb: L, c: col, ldc: n)
+                            col2vol(col, gx + b * inVolume, g, depths: depths)
                         }
                     }
-                }
-            }
-            guard let gw, parts > 1 else { return }
-            parallelFor(M * K, grain: elementwiseGrain) { span in
-                for part in 1..<parts {
-                    let from = partGradients + (part - 1) * M * K
-                    for j in span { gw[j] += from[j] }
                 }
             }
         }

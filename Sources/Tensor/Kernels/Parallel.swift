@@ -91,6 +91,31 @@ enum Kernels {
         }
     }
 
+    /// Runs `body(range, partSum)` over `0..<items` dealt out in contiguous parts (one part with
+    /// one thread, else two per thread, as iterations of ``concurrently``), each part adding into
+    /// its own zeroed `count`-float sum; the parts' sums are then added into `sum` in part order,
+    /// so the result depends on the thread count but never on timing. `sum` is overwritten;
+    /// with `sum == nil` the parts get `nil` and nothing is summed.
+    static func inParts(_ items: Int, summing count: Int, into sum: UnsafeMutablePointer<Float>?,
+                        _ body: (Range<Int>, UnsafeMutablePointer<Float>?) -> Void) {
+        let threads = availableThreads
+        let parts = threads == 1 ? 1 : max(1, min(items, 2 * threads))
+        withScratch(sum == nil || parts == 1 ? 1 : (parts - 1) * count) { others in
+            concurrently(parts) { part in
+                let partSum = sum.map { part == 0 ? $0 : others + (part - 1) * count }
+                partSum?.update(repeating: 0, count: count)
+                body((items * part / parts)..<(items * (part + 1) / parts), partSum)
+            }
+            guard let sum, parts > 1 else { return }
+            parallelFor(count, grain: elementwiseGrain) { span in
+                for part in 1..<parts {
+                    let from = others + (part - 1) * count
+                    for j in span { sum[j] += from[j] }
+                }
+            }
+        }
+    }
+
     /// Threads a kernel may use from the calling thread: `Engine.threadCount`, or 1 inside an
     /// iteration of ``concurrently``.
     static var availableThreads: Int {

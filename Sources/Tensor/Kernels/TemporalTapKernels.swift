@@ -249,8 +249,7 @@ extension Kernels {
     ///
     /// The threads share the work by input frames: each work item (a batch element's range of
     /// frames, ``stackedRanges`` per element) writes only its own frames of `gx`, and the items
-    /// are dealt out in contiguous parts, each part summing its own weight gradient; the parts'
-    /// sums are added in part order, so the result depends on the thread count but not on timing.
+    /// are dealt out in parts that each sum their own weight gradient (``inParts``).
     /// `framesPerTile` defaults to what fits ``stackedTileBudget``; `ranges` (per batch element)
     /// to ``stackedRanges``.
     static func stackedTapBackward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ gy: UnsafePointer<Float>,
@@ -262,15 +261,11 @@ extension Kernels {
         let perFrame = max(1, (K + kd * M) * plane)
         let F = min(D, max(1, framesPerTile ?? (stackedTileBudget / perFrame)))
         let R = max(1, min(ranges ?? stackedRanges(outputDepths: Do, batch: batch, kd: kd, framesPerTile: F), D))
-        let items = batch * R, threads = availableThreads
-        let parts = threads == 1 ? 1 : min(items, 2 * threads)
         let tapCount = kd * M * K
-        withScratch(tapCount, gw == nil ? 1 : parts * tapCount) { taps, partGradients in
+        withScratch(tapCount, gw == nil ? 1 : tapCount) { taps, tapGradients in
             if gx != nil { splitTemporalTaps(w, taps, g) }
-            concurrently(parts) { part in
-                let gradients = partGradients + part * tapCount
-                if gw != nil { gradients.update(repeating: 0, count: tapCount) }
-                for item in (items * part / parts)..<(items * (part + 1) / parts) {
+            inParts(batch * R, summing: tapCount, into: gw == nil ? nil : tapGradients) { items, gradients in
+                for item in items {
                     let b = item / R, r = item % R
                     let xb = x + b * g.inChannels * g.inputVolume, gyb = gy + b * M * L
                     let a0 = D * r / R, a1 = D * (r + 1) / R
@@ -289,7 +284,7 @@ extension Kernels {
                                     (to + before + span).update(repeating: 0, count: width - before - span)
                                 }
                             }
-                            if gw != nil {
+                            if let gradients {
                                 vol2col(xb, col, frame, depths: i0..<i1)
                                 sgemm(transB: true, m: kd * M, n: K, k: width, a: shifted, lda: width, b: col, ldb: width, beta: 1,
                                       c: gradients, ldc: K)
@@ -303,16 +298,7 @@ extension Kernels {
                     }
                 }
             }
-            guard let gw else { return }
-            if parts > 1 {
-                parallelFor(tapCount, grain: elementwiseGrain) { span in
-                    for part in 1..<parts {
-                        let from = partGradients + part * tapCount
-                        for j in span { partGradients[j] += from[j] }
-                    }
-                }
-            }
-            mergeTemporalTaps(partGradients, gw, g)
+            if let gw { mergeTemporalTaps(tapGradients, gw, g) }
         }
     }
 
