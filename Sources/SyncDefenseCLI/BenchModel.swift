@@ -93,37 +93,57 @@ struct BenchModel: AsyncParsableCommand {
         let one = randomBatch(c, batch: 1, seed: 2), eight = randomBatch(c, batch: 8, seed: 3)
         let targets = syntheticTargets(c, batch: 8)
 
-        let forward1 = try best { try timed { _ = try withNoGrad { try model(video: one.video, mel: one.mel, training: false) } } }
-        let forward8 = try best { try timed { _ = try withNoGrad { try model(video: eight.video, mel: eight.mel, training: false) } } }
-        let train8 = try best {
-            try timed {
-                for p in model.parameters { p.zeroGrad() }
-                let outputs = try model(video: eight.video, mel: eight.mel, training: true)
-                try TrainingLoss.total(outputs, targets).total.backward()
+        // Ours and PyTorch's twin alternate within every round (the twin's process is started
+        // first and kept), so that both see the same load on a shared machine; round 0 warms up.
+        var twin: PythonTimer?
+        var torchStatus = "skipped: --no-torch"
+        if !noTorch {
+            switch TorchModelTwin.start(configuration: c, threads: threadCount) {
+            case let .success(timer):
+                twin = timer
+                let twinParameters = timer.readyWords.first.flatMap { Int($0) } ?? -1
+                torchStatus = twinParameters == model.parameterCount
+                    ? "measured" : "measured (twin has \(twinParameters) parameters, ours \(model.parameterCount))"
+            case let .failure(reason):
+                torchStatus = "skipped: \(reason.message)"
+            }
+        }
+        defer { twin?.stop() }
+        let ours: [() throws -> Double] = [
+            { try timed { _ = try withNoGrad { try model(video: one.video, mel: one.mel, training: false) } } },
+            { try timed { _ = try withNoGrad { try model(video: eight.video, mel: eight.mel, training: false) } } },
+            {
+                try timed {
+                    for p in model.parameters { p.zeroGrad() }
+                    let outputs = try model(video: eight.video, mel: eight.mel, training: true)
+                    try TrainingLoss.total(outputs, targets).total.backward()
+                }
+            },
+        ]
+        var best = [Double](repeating: .infinity, count: ours.count), torchBest = best
+        for round in 0...repeats {
+            for (i, measure) in ours.enumerated() {
+                // A pause before each measurement lets the other side's worker threads (PyTorch's
+                // OpenMP pool spins for a while after its work) go idle first.
+                try await Task.sleep(nanoseconds: 150_000_000)
+                let seconds = try measure()
+                if round > 0 { best[i] = min(best[i], seconds) }
+                guard let twin else { continue }
+                try await Task.sleep(nanoseconds: 150_000_000)
+                let torchSeconds = try twin.seconds(for: TorchModelTwin.requests[i])
+                if round > 0 { torchBest[i] = min(torchBest[i], torchSeconds) }
             }
         }
         let flops = Double(c.flopsPerWindow())
-        var result = Result(
+        let torchMilliseconds = twin == nil ? [nil, nil, nil] : torchBest.map { Optional($0 * 1000) }
+        let result = Result(
             preset: c.name, threads: threadCount, gflopPerWindow: flops / 1e9,
-            forwardMillisecondsBatch1: forward1 * 1000, forwardMillisecondsBatch8: forward8 * 1000,
-            trainStepMillisecondsBatch8: train8 * 1000,
-            forwardGFLOPsBatch1: flops / forward1 / 1e9, forwardGFLOPsBatch8: 8 * flops / forward8 / 1e9,
-            torchForwardMillisecondsBatch1: nil, torchForwardMillisecondsBatch8: nil, torchTrainStepMillisecondsBatch8: nil,
-            parameters: model.parameterCount, torchParameters: nil, torch: "skipped: --no-torch")
-        if !noTorch {
-            usleep(500_000) // let this process's worker threads go idle before PyTorch starts
-            switch TorchModelTwin.measure(configuration: c, threads: threadCount, repeats: repeats) {
-            case let .success(times):
-                result.torchForwardMillisecondsBatch1 = times.forward1
-                result.torchForwardMillisecondsBatch8 = times.forward8
-                result.torchTrainStepMillisecondsBatch8 = times.train8
-                result.torchParameters = times.parameters
-                result.torch = times.parameters == model.parameterCount
-                    ? "measured" : "measured (twin has \(times.parameters) parameters, ours \(model.parameterCount))"
-            case let .failure(reason):
-                result.torch = "skipped: \(reason.message)"
-            }
-        }
+            forwardMillisecondsBatch1: best[0] * 1000, forwardMillisecondsBatch8: best[1] * 1000,
+            trainStepMillisecondsBatch8: best[2] * 1000,
+            forwardGFLOPsBatch1: flops / best[0] / 1e9, forwardGFLOPsBatch8: 8 * flops / best[1] / 1e9,
+            torchForwardMillisecondsBatch1: torchMilliseconds[0], torchForwardMillisecondsBatch8: torchMilliseconds[1],
+            torchTrainStepMillisecondsBatch8: torchMilliseconds[2],
+            parameters: model.parameterCount, torchParameters: twin?.readyWords.first.flatMap { Int($0) }, torch: torchStatus)
         if json { return try JSONOutput.print(result) }
         report(result, c)
     }
@@ -164,14 +184,6 @@ struct BenchModel: AsyncParsableCommand {
             genuine: fake.map { !$0 })
     }
 
-    private func best(of measure: () throws -> Double) throws -> Double {
-        Thread.sleep(forTimeInterval: 0.3)
-        _ = try measure()
-        var best = Double.infinity
-        for _ in 0..<repeats { best = min(best, try measure()) }
-        return best
-    }
-
     private func timed(_ body: () throws -> Void) rethrows -> Double {
         let started = DispatchTime.now()
         try body()
@@ -179,54 +191,17 @@ struct BenchModel: AsyncParsableCommand {
     }
 }
 
-/// Runs the PyTorch twin of the architecture (same configuration, random weights) in python3.
+/// The PyTorch twin of the architecture (same configuration, random weights) in a `PythonTimer`:
+/// it answers `forward1`, `forward8` (no grad, evaluation mode) and `train8` (training mode,
+/// forward, the losses and backward) with the seconds one run took; its ready line carries its
+/// parameter count.
 enum TorchModelTwin {
-    struct Times: Decodable {
-        var forward1: Double
-        var forward8: Double
-        var train8: Double
-        var parameters: Int
-    }
+    /// The request for each of the benchmark's measurements, in its order.
+    static let requests = ["forward1", "forward8", "train8"]
 
-    struct Failure: Error {
-        var message: String
-    }
-
-    /// Times in milliseconds, or why PyTorch could not be measured.
-    static func measure(configuration: ModelConfiguration, threads: Int, repeats: Int) -> Result<Times, Failure> {
-        guard let config = try? configuration.jsonString() else { return .failure(Failure(message: "configuration not encodable")) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, String(threads), config, String(repeats)]
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch { return .failure(Failure(message: "python3 not runnable")) }
-        let errorData = LockedBox()
-        let reader = Thread { errorData.data = errors.fileHandleForReading.readDataToEndOfFile() }
-        reader.start()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !reader.isFinished { Thread.sleep(forTimeInterval: 0.01) }
-        guard process.terminationStatus == 0,
-              let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last,
-              let times = try? JSONDecoder().decode(Times.self, from: Data(line.utf8)) else {
-            let stderr = String(decoding: errorData.data, as: UTF8.self)
-            if stderr.contains("No module named 'torch'") { return .failure(Failure(message: "python3 cannot import torch")) }
-            let last = stderr.split(separator: "\n").last.map(String.init) ?? "exit status \(process.terminationStatus)"
-            return .failure(Failure(message: "PyTorch twin failed: \(last)"))
-        }
-        return .success(times)
-    }
-
-    private final class LockedBox: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value = Data()
-        var data: Data {
-            get { lock.lock(); defer { lock.unlock() }; return value }
-            set { lock.lock(); value = newValue; lock.unlock() }
-        }
+    static func start(configuration: ModelConfiguration, threads: Int) -> Result<PythonTimer, PythonTimer.StartFailure> {
+        guard let config = try? configuration.jsonString() else { return .failure(.failed("configuration not encodable")) }
+        return PythonTimer.start(script: script, arguments: [String(threads), config])
     }
 
     /// DESIGN §2's architecture in PyTorch, built from the Swift configuration's JSON; the same
@@ -235,7 +210,7 @@ enum TorchModelTwin {
     import sys, json, time
     import torch, torch.nn as nn, torch.nn.functional as F
     torch.set_num_threads(int(sys.argv[1]))
-    c = json.loads(sys.argv[2]); repeats = int(sys.argv[3])
+    c = json.loads(sys.argv[2])
     torch.manual_seed(0)
 
     class Res(nn.Module):
@@ -339,20 +314,15 @@ enum TorchModelTwin {
     def batch(n):
         return (torch.rand(n, 3, c["windowFrames"], c["cropHeight"], c["cropWidth"]) * 2 - 1,
                 torch.randn(n, 1, c["melBands"], c["melFrames"]))
-    def best(fn):
-        fn(); times = []
-        for _ in range(repeats):
-            t0 = time.perf_counter(); fn(); times.append(time.perf_counter() - t0)
-        return min(times) * 1000
     x1, x8 = batch(1), batch(8)
-    model.eval()
-    with torch.no_grad():
-        f1 = best(lambda: model.run(*x1))
-        f8 = best(lambda: model.run(*x8))
-    model.train()
     T = c["windowFrames"]; K = min(15, (T - 1) // 2)
     fake = torch.tensor([i % 2 == 1 for i in range(8)])
+    def forward(x):
+        model.eval()
+        with torch.no_grad():
+            model.run(*x)
     def step():
+        model.train()
         model.zero_grad(set_to_none=True)
         logit, sync, art, v, a = model.run(*x8)
         y = fake.float()
@@ -364,7 +334,10 @@ enum TorchModelTwin {
         sims = torch.stack([(vn[:, K:K + n] * an[:, K + s:K + s + n]).sum(-1) for s in range(-K, K + 1)], 2) / 0.07
         loss = loss + 0.1 * F.cross_entropy(sims.reshape(-1, 2 * K + 1), torch.full((sims.shape[0] * n,), K))
         loss.backward()
-    t8 = best(step)
-    print(json.dumps({"forward1": f1, "forward8": f8, "train8": t8, "parameters": sum(p.numel() for p in model.parameters())}))
+    runs = {"forward1": lambda: forward(x1), "forward8": lambda: forward(x8), "train8": step}
+    print("ready", sum(p.numel() for p in model.parameters()), flush=True)
+    for line in sys.stdin:
+        fn = runs[line.strip()]
+        t0 = time.perf_counter(); fn(); print(time.perf_counter() - t0, flush=True)
     """#
 }

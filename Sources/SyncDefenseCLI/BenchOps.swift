@@ -17,6 +17,9 @@ struct BenchOps: AsyncParsableCommand {
     @Option(help: "Rounds over all shapes after a warm-up round; the fastest of each measurement counts.")
     var repeats: Int = 5
 
+    @Option(help: "Comma-separated shape names (or prefixes, e.g. visual.stem,audio) to measure; all when omitted.")
+    var shapes: String?
+
     @Flag(help: "Print a JSON array with one object per shape and thread count.")
     var json = false
 
@@ -25,6 +28,16 @@ struct BenchOps: AsyncParsableCommand {
             throw ValidationError("--threads must list counts in 1…64, e.g. 1,2")
         }
         guard (1...50).contains(repeats) else { throw ValidationError("--repeats must be 1…50") }
+        guard !selectedShapes.isEmpty else {
+            throw ValidationError("--shapes matches none of: " + Self.seedShapes.map(\.name).joined(separator: ", "))
+        }
+    }
+
+    /// The seed shapes named by `--shapes` (a name or a prefix of one), in the table's order.
+    private var selectedShapes: [ConvShape] {
+        guard let shapes else { return Self.seedShapes }
+        let wanted = shapes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return Self.seedShapes.filter { shape in wanted.contains { shape.name.hasPrefix($0) } }
     }
 
     private var threadCounts: [Int] {
@@ -130,7 +143,7 @@ struct BenchOps: AsyncParsableCommand {
     }()
 
     func run() async throws {
-        let shapes = Self.seedShapes
+        let shapes = selectedShapes
         let original = Engine.threadCount
         defer { Engine.setThreadCount(original) }
         var generator = Xoshiro256(seed: 1)
@@ -139,7 +152,7 @@ struct BenchOps: AsyncParsableCommand {
         for count in threadCounts {
             Engine.setThreadCount(count)
             let (a, b) = gemmOperands(1024, 1024, 1024, using: &generator)
-            let torch = TorchTimer(shapes: shapes, threads: count)
+            let torch = TorchConvolutions.start(shapes: shapes, threads: count)
             defer { torch?.stop() }
             // Per shape: ours, sgemm on the same matrices, PyTorch (when importable).
             var measurements: [[() throws -> Double]] = []
@@ -153,7 +166,7 @@ struct BenchOps: AsyncParsableCommand {
                     { try timed { _ = try convolve(shape, x, w, bias) } },
                     { try timed { _ = try matmul(ga, gb) } },
                 ]
-                if let torch { row.append { try torch.run(index) } }
+                if let torch { row.append { try torch.seconds(for: String(index)) } }
                 measurements.append(row)
             }
             var peak = Double.infinity
@@ -247,15 +260,10 @@ struct BenchOps: AsyncParsableCommand {
     }
 }
 
-/// A python3 process holding PyTorch inputs for every shape; each request runs one convolution
-/// (no grad, the given intra-op thread count) and answers its time.
-private final class TorchTimer {
-    private let process = Process()
-    private let input = Pipe()
-    private let output = Pipe()
-    private var buffer = Data()
-
-    private static let script = """
+/// PyTorch inputs for every shape in a `PythonTimer`; request `i` runs shape `i`'s convolution
+/// once (no grad, the given intra-op thread count).
+private enum TorchConvolutions {
+    static let script = """
     import sys, json, time
     import torch
     import torch.nn.functional as F
@@ -275,46 +283,9 @@ private final class TorchTimer {
             print(time.perf_counter() - t, flush=True)
     """
 
-    /// Starts the process, or returns nil when python3 cannot import torch.
-    init?(shapes: [BenchOps.ConvShape], threads: Int) {
+    /// The running timer, or nil when python3 cannot import torch (the column says n/a).
+    static func start(shapes: [BenchOps.ConvShape], threads: Int) -> PythonTimer? {
         guard let encoded = try? JSONEncoder().encode(shapes) else { return nil }
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", Self.script, String(threads), String(decoding: encoded, as: UTF8.self)]
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return nil }
-        guard readLine() == "ready" else {
-            stop()
-            return nil
-        }
-    }
-
-    /// Runs shape `index` once and returns the seconds PyTorch's call took (timed in Python, so
-    /// the pipe's round trip is not counted).
-    /// - Throws: `ValidationError` when the process stopped answering.
-    func run(_ index: Int) throws -> Double {
-        input.fileHandleForWriting.write(Data("\(index)\n".utf8))
-        guard let seconds = readLine().flatMap(Double.init) else { throw ValidationError("the PyTorch timer stopped") }
-        return seconds
-    }
-
-    func stop() {
-        try? input.fileHandleForWriting.close()
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-    }
-
-    private func readLine() -> String? {
-        while true {
-            if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
-                let line = String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self)
-                buffer = Data(buffer[(newline + 1)...])
-                return line
-            }
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { return nil }
-            buffer.append(chunk)
-        }
+        return try? PythonTimer.start(script: script, arguments: [String(threads), String(decoding: encoded, as: UTF8.self)]).get()
     }
 }

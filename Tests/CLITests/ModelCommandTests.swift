@@ -29,3 +29,25 @@ import Testing
         #expect(outcome.stderr.contains("compact or seed"))
     }
 }
+
+@Suite struct BenchOpsCommandTests {
+    @Test func benchOpsMeasuresTheNamedShapesOnly() throws {
+        let outcome = try CommandRunner.run(["bench", "ops", "--shapes", "audio.stem,temporal.k3", "--threads", "1",
+                                             "--repeats", "1", "--json"])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.compactMap { $0["shape"] as? String }.map { $0.split(separator: " ")[0] } == ["audio.stem", "temporal.k3"])
+        for row in rows {
+            #expect((row["ms"] as? Double ?? 0) > 0)
+            #expect((row["sgemm_gflops"] as? Double ?? 0) > 0)
+            #expect(row.keys.contains("torch_ms"))  // a time, or null where PyTorch is not installed
+        }
+    }
+
+    @Test func benchOpsRejectsUnknownShapeNames() throws {
+        let outcome = try CommandRunner.run(["bench", "ops", "--shapes", "visual.nosuch"])
+        #expect(outcome.status != 0)
+        #expect(outcome.stderr.contains("--shapes matches none of"))
+        #expect(outcome.stderr.contains("visual.stem"))
+    }
+}
