@@ -49,9 +49,13 @@ struct BenchModel: AsyncParsableCommand {
         var parameters: Int
         var torchParameters: Int?
         var torch: String
+        /// OpenBLAS on a 1024³ product at the same thread count, best of the same rounds: how
+        /// much of the machine was left while the model was timed (about 225 on an idle 2-core VM).
+        var sgemmGFLOPs: Double
 
         enum CodingKeys: String, CodingKey {
             case preset, threads, torch, parameters
+            case sgemmGFLOPs = "sgemm_1024_gflops"
             case torchParameters = "torch_parameters"
             case gflopPerWindow = "gflop_per_window"
             case forwardMillisecondsBatch1 = "forward_ms_batch1"
@@ -80,6 +84,7 @@ struct BenchModel: AsyncParsableCommand {
             try c.encode(parameters, forKey: .parameters)
             try c.encode(torchParameters, forKey: .torchParameters)
             try c.encode(torch, forKey: .torch)
+            try c.encode(sgemmGFLOPs, forKey: .sgemmGFLOPs)
         }
     }
 
@@ -121,7 +126,13 @@ struct BenchModel: AsyncParsableCommand {
             },
         ]
         var best = [Double](repeating: .infinity, count: ours.count), torchBest = best
+        var generator = Xoshiro256(seed: 4)
+        let a = Tensor.uniform([1024, 1024], in: -1...1, using: &generator), b = Tensor.uniform([1024, 1024], in: -1...1, using: &generator)
+        var sgemmBest = Double.infinity
         for round in 0...repeats {
+            try await Task.sleep(nanoseconds: 150_000_000)
+            let sgemmSeconds = try timed { _ = try matmul(a, b) }
+            if round > 0 { sgemmBest = min(sgemmBest, sgemmSeconds) }
             for (i, measure) in ours.enumerated() {
                 // A pause before each measurement lets the other side's worker threads (PyTorch's
                 // OpenMP pool spins for a while after its work) go idle first.
@@ -143,7 +154,8 @@ struct BenchModel: AsyncParsableCommand {
             forwardGFLOPsBatch1: flops / best[0] / 1e9, forwardGFLOPsBatch8: 8 * flops / best[1] / 1e9,
             torchForwardMillisecondsBatch1: torchMilliseconds[0], torchForwardMillisecondsBatch8: torchMilliseconds[1],
             torchTrainStepMillisecondsBatch8: torchMilliseconds[2],
-            parameters: model.parameterCount, torchParameters: twin?.readyWords.first.flatMap { Int($0) }, torch: torchStatus)
+            parameters: model.parameterCount, torchParameters: twin?.readyWords.first.flatMap { Int($0) }, torch: torchStatus,
+            sgemmGFLOPs: 2 * 1024 * 1024 * 1024 / sgemmBest / 1e9)
         if json { return try JSONOutput.print(result) }
         report(result, c)
     }
@@ -163,6 +175,7 @@ struct BenchModel: AsyncParsableCommand {
         print(String(format: "train step, batch 8   %9.1f ms  (forward + losses + backward)", r.trainStepMillisecondsBatch8)
               + torch(r.torchTrainStepMillisecondsBatch8, r.trainStepMillisecondsBatch8))
         if r.torch != "measured" { print("PyTorch \(r.torch)") } else { print("PyTorch twin: same parameter count (\(r.parameters)).") }
+        print(String(format: "sgemm 1024³ in the same rounds: %.1f GFLOP/s at %d threads (what the machine had left)", r.sgemmGFLOPs, r.threads))
     }
 
     private func randomBatch(_ c: ModelConfiguration, batch: Int, seed: UInt64) -> (video: Tensor, mel: Tensor) {
