@@ -119,6 +119,34 @@ func referenceConv3dGradients(_ x: Tensor, _ w: Tensor, _ gy: Tensor, stride s: 
         expectClose("winograd conv3d \(input)*\(kernel) p\(padding)", y, reference.values, shape: reference.shape)
     }
 
+    @Test(arguments: [
+        // (input, kernel, padding) for F(4×4, 3×3): outputs that fill 4×4 tiles and outputs that
+        // leave 1–3 rows or columns over, channel counts off the SIMD width, 1–3 temporal taps.
+        ([2, 3, 4, 9, 8], [5, 3, 3, 3, 3], [1, 1, 1]),
+        ([1, 4, 5, 11, 13], [3, 4, 3, 3, 3], [0, 0, 0]),
+        ([1, 5, 5, 6, 5], [6, 5, 3, 3, 3], [2, 2, 2]),
+        ([2, 5, 1, 10, 11], [7, 5, 1, 3, 3], [0, 1, 1]),
+        ([1, 3, 6, 2, 2], [4, 3, 3, 3, 3], [1, 1, 1]),
+        ([1, 2, 4, 17, 6], [2, 2, 2, 3, 3], [1, 0, 2]),
+    ])
+    func winograd4Forward(input: [Int], kernel: [Int], padding: [Int]) throws {
+        let x = randomTensor(input, seed: 91), w = randomTensor(kernel, seed: 92), bias = randomTensor([kernel[0]], seed: 93)
+        let geometry = ConvGeometry(inChannels: input[1], outChannels: kernel[0], input: Array(input.dropFirst(2)),
+                                    kernel: Array(kernel.dropFirst(2)), stride: [1, 1, 1], padding: padding)
+        #expect(Kernels.winogradSupports(geometry))
+        let reference = referenceConv3d(x, w, bias, stride: [1, 1, 1], padding: padding)
+        let y = Tensor.make(reference.shape) { out in
+            x.withUnsafeBufferPointer { px in
+                w.withUnsafeBufferPointer { pw in
+                    bias.withUnsafeBufferPointer { pb in
+                        Kernels.winograd4Forward(px.baseAddress!, pw.baseAddress!, pb.baseAddress!, out, batch: input[0], geometry)
+                    }
+                }
+            }
+        }
+        expectClose("winograd F(4×4, 3×3) conv3d \(input)*\(kernel) p\(padding)", y, reference.values, shape: reference.shape)
+    }
+
     @Test func temporalTapsSpanSeveralTiles() throws {
         // Frames of 8·7·7 rows × 40·40 columns: a few frames per column tile, so the per-tap
         // sgemms cross tile boundaries.
@@ -313,8 +341,11 @@ func referenceConv3dGradients(_ x: Tensor, _ w: Tensor, _ gy: Tensor, stride s: 
     @Test func winogradPathsMatchColumnPaths() throws {
         // Large enough for the forward pass and the input gradient to choose Winograd.
         let g = ConvGeometry(inChannels: 64, outChannels: 64, input: [32, 16, 15], kernel: [3, 3, 3], stride: [1, 1, 1], padding: [1, 1, 1])
-        #expect(Kernels.winogradApplies(g))
-        #expect(Kernels.winogradApplies(try #require(g.inputGradientGeometry)))
+        #expect(Kernels.winogradApplies(g) && Kernels.winograd4Applies(g))
+        #expect(Kernels.winograd4Applies(try #require(g.inputGradientGeometry)))
+        // Frames of 4×4 outputs make one 4×4 tile each: too few columns for F(4×4, 3×3).
+        let narrow = ConvGeometry(inChannels: 256, outChannels: 256, input: [50, 4, 4], kernel: [3, 3, 3], stride: [1, 1, 1], padding: [1, 1, 1])
+        #expect(Kernels.winogradApplies(narrow) && !Kernels.winograd4Applies(narrow))
         let small = ConvGeometry(inChannels: 4, outChannels: 5, input: [2, 4, 4], kernel: [3, 3, 3], stride: [1, 1, 1], padding: [1, 1, 1])
         #expect(!Kernels.winogradApplies(small))
         let x = randomTensor([1, 64] + g.input, seed: 88), w = randomTensor([64, 64, 3, 3, 3], seed: 89)

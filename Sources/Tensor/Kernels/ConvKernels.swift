@@ -245,14 +245,18 @@ extension Kernels {
     }
 
     /// Forward convolution of a batch: `x: (B, C, D, H, W), w: (M, C, kd, kh, kw), bias: (M)?
-    /// → y: (B, M, Do, Ho, Wo)`, by Winograd's F(2×2, 3×3) where it pays (and `allowWinograd`),
+    /// → y: (B, M, Do, Ho, Wo)`, by Winograd's F(4×4, 3×3) or F(2×2, 3×3) where it pays (and `allowWinograd`),
     /// else by per-frame columns where the kernel has several temporal taps (all taps in one sgemm
     /// per frame tile up to ``stackedTapsLimit`` outputs, one sgemm per tap above), else as vol2col
     /// tiles and sgemm.
     static func convForward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>?,
                             _ y: UnsafeMutablePointer<Float>, batch: Int, _ g: ConvGeometry, allowWinograd: Bool = true) {
         if allowWinograd && winogradApplies(g) {
-            winogradForward(x, w, bias, y, batch: batch, g)
+            if winograd4Applies(g) {
+                winograd4Forward(x, w, bias, y, batch: batch, g)
+            } else {
+                winogradForward(x, w, bias, y, batch: batch, g)
+            }
             return
         }
         if temporalTapsApply(g) {
@@ -287,7 +291,7 @@ extension Kernels {
     /// Gradients of a batched convolution from `gy: (B, M, Do, Ho, Wo)`. Each destination that is
     /// not `nil` is overwritten: `gx: (B, C, D, H, W)`, `gw: (M, C, kd, kh, kw)`, `gb: (M)`.
     /// The input gradient of a unit-stride 3×3 convolution is itself one (a full correlation with
-    /// the flipped kernel), so with `allowWinograd` it goes through F(2×2, 3×3) when that pays.
+    /// the flipped kernel), so with `allowWinograd` it goes through Winograd's algorithm when that pays.
     static func convBackward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ gy: UnsafePointer<Float>,
                              gx: UnsafeMutablePointer<Float>?, gw: UnsafeMutablePointer<Float>?,
                              gb: UnsafeMutablePointer<Float>?, batch: Int, _ g: ConvGeometry, allowWinograd: Bool = true) {
@@ -308,7 +312,11 @@ extension Kernels {
         if let dx = gx, allowWinograd, let adjoint = g.inputGradientGeometry, winogradApplies(adjoint) {
             withScratch(M * K) { flipped in
                 flipTransposed(w, flipped, g)
-                winogradForward(gy, flipped, nil, dx, batch: batch, adjoint)
+                if winograd4Applies(adjoint) {
+                    winograd4Forward(gy, flipped, nil, dx, batch: batch, adjoint)
+                } else {
+                    winogradForward(gy, flipped, nil, dx, batch: batch, adjoint)
+                }
             }
             gx = nil
         }
