@@ -92,13 +92,18 @@ func referenceConv3dGradients(_ x: Tensor, _ w: Tensor, _ gy: Tensor, stride s: 
     }
 
     @Test(arguments: [
-        // (input, kernel, padding): 3×3 stride-1 kernels take the Winograd F(2×2, 3×3) path.
+        // (input, kernel, padding) for 3×3 stride-1 kernels, each computed by F(2×2, 3×3) and by
+        // F(4×4, 3×3): outputs that fill the tiles and outputs that leave rows or columns over,
+        // channel counts off the SIMD width, 1–3 temporal taps.
         ([2, 3, 4, 9, 8], [5, 3, 3, 3, 3], [1, 1, 1]),
         ([1, 4, 5, 7, 7], [3, 4, 3, 3, 3], [0, 0, 0]),
+        ([1, 4, 5, 11, 13], [3, 4, 3, 3, 3], [0, 0, 0]),
         ([1, 4, 5, 6, 5], [3, 4, 3, 3, 3], [2, 2, 2]),
+        ([1, 5, 5, 6, 5], [6, 5, 3, 3, 3], [2, 2, 2]),
         ([2, 5, 1, 10, 11], [7, 5, 1, 3, 3], [0, 1, 1]),
         ([1, 3, 6, 2, 2], [4, 3, 3, 3, 3], [1, 1, 1]),
         ([1, 2, 4, 3, 4], [2, 2, 2, 3, 3], [1, 0, 2]),
+        ([1, 2, 4, 17, 6], [2, 2, 2, 3, 3], [1, 0, 2]),
     ])
     func winogradForward(input: [Int], kernel: [Int], padding: [Int]) throws {
         let x = randomTensor(input, seed: 85), w = randomTensor(kernel, seed: 86), bias = randomTensor([kernel[0]], seed: 87)
@@ -106,45 +111,19 @@ func referenceConv3dGradients(_ x: Tensor, _ w: Tensor, _ gy: Tensor, stride s: 
                                     kernel: Array(kernel.dropFirst(2)), stride: [1, 1, 1], padding: padding)
         #expect(Kernels.winogradSupports(geometry))
         let reference = referenceConv3d(x, w, bias, stride: [1, 1, 1], padding: padding)
-        // The kernel itself, whatever size the forward pass would choose it for.
-        let y = Tensor.make(reference.shape) { out in
-            x.withUnsafeBufferPointer { px in
-                w.withUnsafeBufferPointer { pw in
-                    bias.withUnsafeBufferPointer { pb in
-                        Kernels.winogradForward(px.baseAddress!, pw.baseAddress!, pb.baseAddress!, out, batch: input[0], geometry)
+        // The kernels themselves, whatever size the forward pass would choose them for.
+        for (name, forward) in [("F(2×2, 3×3)", Kernels.winogradForward), ("F(4×4, 3×3)", Kernels.winograd4Forward)] {
+            let y = Tensor.make(reference.shape) { out in
+                x.withUnsafeBufferPointer { px in
+                    w.withUnsafeBufferPointer { pw in
+                        bias.withUnsafeBufferPointer { pb in
+                            forward(px.baseAddress!, pw.baseAddress!, pb.baseAddress!, out, input[0], geometry)
+                        }
                     }
                 }
             }
+            expectClose("winograd \(name) conv3d \(input)*\(kernel) p\(padding)", y, reference.values, shape: reference.shape)
         }
-        expectClose("winograd conv3d \(input)*\(kernel) p\(padding)", y, reference.values, shape: reference.shape)
-    }
-
-    @Test(arguments: [
-        // (input, kernel, padding) for F(4×4, 3×3): outputs that fill 4×4 tiles and outputs that
-        // leave 1–3 rows or columns over, channel counts off the SIMD width, 1–3 temporal taps.
-        ([2, 3, 4, 9, 8], [5, 3, 3, 3, 3], [1, 1, 1]),
-        ([1, 4, 5, 11, 13], [3, 4, 3, 3, 3], [0, 0, 0]),
-        ([1, 5, 5, 6, 5], [6, 5, 3, 3, 3], [2, 2, 2]),
-        ([2, 5, 1, 10, 11], [7, 5, 1, 3, 3], [0, 1, 1]),
-        ([1, 3, 6, 2, 2], [4, 3, 3, 3, 3], [1, 1, 1]),
-        ([1, 2, 4, 17, 6], [2, 2, 2, 3, 3], [1, 0, 2]),
-    ])
-    func winograd4Forward(input: [Int], kernel: [Int], padding: [Int]) throws {
-        let x = randomTensor(input, seed: 91), w = randomTensor(kernel, seed: 92), bias = randomTensor([kernel[0]], seed: 93)
-        let geometry = ConvGeometry(inChannels: input[1], outChannels: kernel[0], input: Array(input.dropFirst(2)),
-                                    kernel: Array(kernel.dropFirst(2)), stride: [1, 1, 1], padding: padding)
-        #expect(Kernels.winogradSupports(geometry))
-        let reference = referenceConv3d(x, w, bias, stride: [1, 1, 1], padding: padding)
-        let y = Tensor.make(reference.shape) { out in
-            x.withUnsafeBufferPointer { px in
-                w.withUnsafeBufferPointer { pw in
-                    bias.withUnsafeBufferPointer { pb in
-                        Kernels.winograd4Forward(px.baseAddress!, pw.baseAddress!, pb.baseAddress!, out, batch: input[0], geometry)
-                    }
-                }
-            }
-        }
-        expectClose("winograd F(4×4, 3×3) conv3d \(input)*\(kernel) p\(padding)", y, reference.values, shape: reference.shape)
     }
 
     @Test func temporalTapsSpanSeveralTiles() throws {

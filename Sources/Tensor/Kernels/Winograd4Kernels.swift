@@ -79,13 +79,7 @@ extension Kernels {
                         let c2 = kernelRows(tap(2), tap(5), tap(8))
                         let base = u + (k * M + m) * C + c
                         func emit(_ row: (SIMD4<Float>, SIMD4<Float>, SIMD4<Float>, SIMD4<Float>, SIMD4<Float>, SIMD4<Float>), _ i: Int) {
-                            let at = base + 6 * i * plane
-                            store(row.0, at, lanes: lanes)
-                            store(row.1, at + plane, lanes: lanes)
-                            store(row.2, at + 2 * plane, lanes: lanes)
-                            store(row.3, at + 3 * plane, lanes: lanes)
-                            store(row.4, at + 4 * plane, lanes: lanes)
-                            store(row.5, at + 5 * plane, lanes: lanes)
+                            store6(row, base + 6 * i * plane, plane: plane, lanes: lanes)
                         }
                         emit(kernelRows(c0.0, c1.0, c2.0), 0)
                         emit(kernelRows(c0.1, c1.1, c2.1), 1)
@@ -100,19 +94,16 @@ extension Kernels {
         }
     }
 
-    /// Stores the first `lanes` lanes of `v` at `p` (one vector store when all four are wanted).
+    /// Stores six vectors `row.j` at `at + j · plane` (their first `lanes` lanes).
     @inline(__always)
-    private static func store(_ v: SIMD4<Float>, _ p: UnsafeMutablePointer<Float>, lanes: Int) {
-        if lanes == 4 {
-            UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<Float>.self)
-        } else {
-            for l in 0..<lanes { p[l] = v[l] }
-        }
-    }
-
-    @inline(__always)
-    private static func load(_ p: UnsafePointer<Float>) -> SIMD4<Float> {
-        UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Float>.self)
+    private static func store6(_ row: (SIMD4<Float>, SIMD4<Float>, SIMD4<Float>, SIMD4<Float>, SIMD4<Float>, SIMD4<Float>),
+                               _ at: UnsafeMutablePointer<Float>, plane: Int, lanes: Int) {
+        store(row.0, at, lanes: lanes)
+        store(row.1, at + plane, lanes: lanes)
+        store(row.2, at + 2 * plane, lanes: lanes)
+        store(row.3, at + 3 * plane, lanes: lanes)
+        store(row.4, at + 4 * plane, lanes: lanes)
+        store(row.5, at + 5 * plane, lanes: lanes)
     }
 
     /// `V[ξ][c][d][tile] = (Bᵀ x_tile B)[ξ]` for every input depth `d` and output tile; `x` is one
@@ -161,13 +152,7 @@ extension Kernels {
                         let lanes = min(4, tilesW - tj)
                         let out = dst + ti * tilesW + tj
                         func emit(_ row: (SIMD4<Float>, SIMD4<Float>, SIMD4<Float>, SIMD4<Float>, SIMD4<Float>, SIMD4<Float>), _ i: Int) {
-                            let at = out + 6 * i * plane
-                            store(row.0, at, lanes: lanes)
-                            store(row.1, at + plane, lanes: lanes)
-                            store(row.2, at + 2 * plane, lanes: lanes)
-                            store(row.3, at + 3 * plane, lanes: lanes)
-                            store(row.4, at + 4 * plane, lanes: lanes)
-                            store(row.5, at + 5 * plane, lanes: lanes)
+                            store6(row, out + 6 * i * plane, plane: plane, lanes: lanes)
                         }
                         emit(inputRows(t0.0, t1.0, t2.0, t3.0, t4.0, t5.0), 0)
                         emit(inputRows(t0.1, t1.1, t2.1, t3.1, t4.1, t5.1), 1)
@@ -236,35 +221,11 @@ extension Kernels {
         }
     }
 
-    /// Forward convolution of a batch by F(4×4, 3×3), shared out like ``winogradForward``: batch
-    /// elements on the threads, a single element's 36 tile positions one at a time per thread.
+    /// Forward convolution of a batch by F(4×4, 3×3), shared out like ``winogradForward``.
     static func winograd4Forward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>?,
                                  _ y: UnsafeMutablePointer<Float>, batch: Int, _ g: ConvGeometry) {
-        let M = g.outChannels, C = g.inChannels, kd = g.kernel[0], pd = g.padding[0]
-        let D = g.input[0], Do = g.output[0]
-        let tilesH = (g.output[1] + 3) / 4, tilesW = (g.output[2] + 3) / 4, tiles = tilesH * tilesW
-        withScratch(36 * kd * M * C) { u in
-            winograd4KernelTransform(w, u, g)
-            // Temporal taps in an order where the first covers every output depth (and so may
-            // overwrite instead of accumulate), when one does.
-            let taps = (0..<kd).map { k in (k: k, lo: max(0, pd - k), hi: min(Do, D + pd - k)) }.filter { $0.lo < $0.hi }
-                .sorted { ($0.hi - $0.lo) > ($1.hi - $1.lo) }
-            let firstCoversAll = taps.first.map { $0.lo == 0 && $0.hi == Do } ?? false
-            concurrently(batch) { b in
-                withScratch(36 * C * D * tiles, 36 * M * Do * tiles) { v, product in
-                    winograd4InputTransform(x + b * C * g.inputVolume, v, g, tilesH: tilesH, tilesW: tilesW)
-                    if !firstCoversAll { product.update(repeating: 0, count: 36 * M * Do * tiles) }
-                    concurrently(36) { xi in
-                        for (index, tap) in taps.enumerated() {
-                            sgemm(m: M, n: (tap.hi - tap.lo) * tiles, k: C, a: u + (xi * kd + tap.k) * M * C, lda: C,
-                                  b: v + xi * C * D * tiles + (tap.lo + tap.k - pd) * tiles, ldb: D * tiles,
-                                  beta: index == 0 && firstCoversAll ? 0 : 1,
-                                  c: product + xi * M * Do * tiles + tap.lo * tiles, ldc: Do * tiles)
-                        }
-                    }
-                    winograd4OutputTransform(product, bias, y + b * M * g.outputVolume, g, tilesH: tilesH, tilesW: tilesW)
-                }
-            }
-        }
+        winogradRun(positions: 36, tile: 4, x, w, bias, y, batch: batch, g,
+                    kernelTransform: winograd4KernelTransform, inputTransform: winograd4InputTransform,
+                    outputTransform: winograd4OutputTransform)
     }
 }

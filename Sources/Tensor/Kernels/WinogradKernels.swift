@@ -65,7 +65,7 @@ extension Kernels {
 
     /// Stores the first `lanes` lanes of `v` at `p` (one vector store when all four are wanted).
     @inline(__always)
-    private static func store(_ v: SIMD4<Float>, _ p: UnsafeMutablePointer<Float>, lanes: Int) {
+    static func store(_ v: SIMD4<Float>, _ p: UnsafeMutablePointer<Float>, lanes: Int) {
         if lanes == 4 {
             UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<Float>.self)
         } else {
@@ -73,8 +73,9 @@ extension Kernels {
         }
     }
 
+    /// Four floats from `p`, unaligned.
     @inline(__always)
-    private static func load(_ p: UnsafePointer<Float>) -> SIMD4<Float> {
+    static func load(_ p: UnsafePointer<Float>) -> SIMD4<Float> {
         UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Float>.self)
     }
 
@@ -192,29 +193,45 @@ extension Kernels {
         }
     }
 
-    /// Forward convolution of a batch by F(2×2, 3×3); see `winogradApplies`. The batch elements
-    /// are shared out between the threads, each transformed and multiplied on one thread; a
-    /// single element splits its transforms over the threads, and hands out its 16 tile positions'
-    /// products one position at a time.
+    /// Forward convolution of a batch by F(2×2, 3×3); see `winogradApplies`.
     static func winogradForward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>?,
                                 _ y: UnsafeMutablePointer<Float>, batch: Int, _ g: ConvGeometry) {
+        winogradRun(positions: 16, tile: 2, x, w, bias, y, batch: batch, g,
+                    kernelTransform: winogradKernelTransform, inputTransform: winogradInputTransform,
+                    outputTransform: winogradOutputTransform)
+    }
+
+    /// The part F(2×2, 3×3) and F(4×4, 3×3) share: the kernel transformed once, then per batch
+    /// element the input transform, one sgemm per tile position and temporal tap, and the output
+    /// transform. `positions` = (tile + 2)², `tile` the output tile's side. The batch elements are
+    /// shared out between the threads, each transformed and multiplied on one thread; a single
+    /// element splits its transforms over the threads, and hands out its tile positions' products
+    /// one position at a time.
+    static func winogradRun(
+        positions: Int, tile: Int, _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>?,
+        _ y: UnsafeMutablePointer<Float>, batch: Int, _ g: ConvGeometry,
+        kernelTransform: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, ConvGeometry) -> Void,
+        inputTransform: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, ConvGeometry, _ tilesH: Int, _ tilesW: Int) -> Void,
+        outputTransform: (UnsafePointer<Float>, UnsafePointer<Float>?, UnsafeMutablePointer<Float>, ConvGeometry,
+                          _ tilesH: Int, _ tilesW: Int) -> Void
+    ) {
         let M = g.outChannels, C = g.inChannels, kd = g.kernel[0], pd = g.padding[0]
         let D = g.input[0], Do = g.output[0]
-        let tilesH = (g.output[1] + 1) / 2, tilesW = (g.output[2] + 1) / 2, tiles = tilesH * tilesW
-        withScratch(16 * kd * M * C) { u in
-            winogradKernelTransform(w, u, g)
+        let tilesH = (g.output[1] + tile - 1) / tile, tilesW = (g.output[2] + tile - 1) / tile, tiles = tilesH * tilesW
+        withScratch(positions * kd * M * C) { u in
+            kernelTransform(w, u, g)
             // Temporal taps in an order where the first covers every output depth (and so may
             // overwrite instead of accumulate), when one does.
             let taps = (0..<kd).map { k in (k: k, lo: max(0, pd - k), hi: min(Do, D + pd - k)) }.filter { $0.lo < $0.hi }
                 .sorted { ($0.hi - $0.lo) > ($1.hi - $1.lo) }
             let firstCoversAll = taps.first.map { $0.lo == 0 && $0.hi == Do } ?? false
             concurrently(batch) { b in
-                withScratch(16 * C * D * tiles, 16 * M * Do * tiles) { v, product in
-                    winogradInputTransform(x + b * C * g.inputVolume, v, g, tilesH: tilesH, tilesW: tilesW)
-                    if !firstCoversAll { product.update(repeating: 0, count: 16 * M * Do * tiles) }
-                    // The 16 tile positions are independent: one at a time per thread (when this
+                withScratch(positions * C * D * tiles, positions * M * Do * tiles) { v, product in
+                    inputTransform(x + b * C * g.inputVolume, v, g, tilesH, tilesW)
+                    if !firstCoversAll { product.update(repeating: 0, count: positions * M * Do * tiles) }
+                    // The tile positions are independent: one at a time per thread (when this
                     // element is not already one thread's work item), each position's products whole.
-                    concurrently(16) { xi in
+                    concurrently(positions) { xi in
                         for (index, tap) in taps.enumerated() {
                             // Output depths whose input depth od + k − pd lies inside the clip.
                             sgemm(m: M, n: (tap.hi - tap.lo) * tiles, k: C, a: u + (xi * kd + tap.k) * M * C, lda: C,
@@ -223,7 +240,7 @@ extension Kernels {
                                   c: product + xi * M * Do * tiles + tap.lo * tiles, ldc: Do * tiles)
                         }
                     }
-                    winogradOutputTransform(product, bias, y + b * M * g.outputVolume, g, tilesH: tilesH, tilesW: tilesW)
+                    outputTransform(product, bias, y + b * M * g.outputVolume, g, tilesH, tilesW)
                 }
             }
         }
