@@ -67,12 +67,7 @@ extension Kernels {
                         let lanes = min(4, C - c)
                         let p = w + ((m * C + c) * kd + k) * 9, step = kd * 9
                         // tap(i)[l] = w[m, c + l, k, i / 3, i % 3]
-                        func tap(_ i: Int) -> SIMD4<Float> {
-                            if lanes == 4 { return SIMD4(p[i], p[step + i], p[2 * step + i], p[3 * step + i]) }
-                            var v = SIMD4<Float>.zero
-                            for l in 0..<lanes { v[l] = p[l * step + i] }
-                            return v
-                        }
+                        func tap(_ i: Int) -> SIMD4<Float> { gather(p + i, step: step, lanes: lanes) }
                         // Columns of G g (six rows each), then each row i of t times Gᵀ.
                         let c0 = kernelRows(tap(0), tap(3), tap(6))
                         let c1 = kernelRows(tap(1), tap(4), tap(7))
@@ -183,13 +178,7 @@ extension Kernels {
                 var tile = 0
                 while tile < tiles {
                     let lanes = min(4, tiles - tile)
-                    func p(_ xi: Int) -> SIMD4<Float> {
-                        let q = src + xi * plane + tile
-                        if lanes == 4 { return load(q) }
-                        var v = SIMD4<Float>.zero
-                        for l in 0..<lanes { v[l] = q[l] }
-                        return v
-                    }
+                    func p(_ xi: Int) -> SIMD4<Float> { load(src + xi * plane + tile, lanes: lanes) }
                     // Columns of Aᵀ M (four rows each), then each row i of s times A.
                     func column(_ b: Int) -> (SIMD4<Float>, SIMD4<Float>, SIMD4<Float>, SIMD4<Float>) {
                         outputRows(p(b), p(6 + b), p(12 + b), p(18 + b), p(24 + b), p(30 + b))

@@ -35,12 +35,7 @@ extension Kernels {
                         let lanes = min(4, C - c)
                         let p = w + ((m * C + c) * kd + k) * 9, step = kd * 9
                         // tap(i)[l] = w[m, c + l, k, i / 3, i % 3]
-                        func tap(_ i: Int) -> SIMD4<Float> {
-                            if lanes == 4 { return SIMD4(p[i], p[step + i], p[2 * step + i], p[3 * step + i]) }
-                            var v = SIMD4<Float>.zero
-                            for l in 0..<lanes { v[l] = p[l * step + i] }
-                            return v
-                        }
+                        func tap(_ i: Int) -> SIMD4<Float> { gather(p + i, step: step, lanes: lanes) }
                         let g00 = tap(0), g01 = tap(1), g02 = tap(2)
                         let g10 = tap(3), g11 = tap(4), g12 = tap(5)
                         let g20 = tap(6), g21 = tap(7), g22 = tap(8)
@@ -71,6 +66,25 @@ extension Kernels {
         } else {
             for l in 0..<lanes { p[l] = v[l] }
         }
+    }
+
+    /// `v[l] = p[l · step]` for the first `lanes` lanes (zero beyond): one kernel tap of four
+    /// input channels.
+    @inline(__always)
+    static func gather(_ p: UnsafePointer<Float>, step: Int, lanes: Int) -> SIMD4<Float> {
+        if lanes == 4 { return SIMD4(p[0], p[step], p[2 * step], p[3 * step]) }
+        var v = SIMD4<Float>.zero
+        for l in 0..<lanes { v[l] = p[l * step] }
+        return v
+    }
+
+    /// The first `lanes` floats from `p` (zero beyond): one vector load when all four are wanted.
+    @inline(__always)
+    static func load(_ p: UnsafePointer<Float>, lanes: Int) -> SIMD4<Float> {
+        if lanes == 4 { return load(p) }
+        var v = SIMD4<Float>.zero
+        for l in 0..<lanes { v[l] = p[l] }
+        return v
     }
 
     /// Four floats from `p`, unaligned.
@@ -155,13 +169,7 @@ extension Kernels {
                 var tile = 0
                 while tile < tiles {
                     let lanes = min(4, tiles - tile)
-                    func p(_ xi: Int) -> SIMD4<Float> {
-                        let q = src + xi * plane + tile
-                        if lanes == 4 { return load(q) }
-                        var v = SIMD4<Float>.zero
-                        for l in 0..<lanes { v[l] = q[l] }
-                        return v
-                    }
+                    func p(_ xi: Int) -> SIMD4<Float> { load(src + xi * plane + tile, lanes: lanes) }
                     // s = Aᵀ M (two rows of four), then y = s A.
                     var s0 = (SIMD4<Float>.zero, SIMD4<Float>.zero, SIMD4<Float>.zero, SIMD4<Float>.zero), s1 = s0
                     for b in 0..<4 {
