@@ -45,6 +45,9 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
         try require(batchSize >= 1 && batchSize <= 512, "batch_size must be 1…512")
         try require(validationFraction >= 0 && validationFraction < 1, "validation_fraction must be in [0, 1)")
         try require(validateEvery >= 0 && checkpointMinutes > 0 && gradientClip > 0 && weightDecay >= 0, "validate_every ≥ 0, checkpoint_minutes > 0, gradient_clip > 0, weight_decay ≥ 0")
+        if let warp = augmentation?.melWarp {
+            try require(warp.lowerBound >= 0.5 && warp.upperBound <= 2, "augmentation.mel_warp must lie within [0.5, 2] (e.g. [0.85, 1.15])")
+        }
         try require(!stages.isEmpty, "no stages")
         for stage in stages {
             try require(stage.steps >= 1 && stage.learningRate > 0 && stage.warmupSteps >= 0, "stage \(stage.name): steps ≥ 1, learning_rate > 0, warmup_steps ≥ 0")

@@ -65,7 +65,9 @@ public struct TrainingWindow: Sendable {
 }
 
 /// Random changes a window can take without changing its labels: a small shift of the crop
-/// (edge pixels repeated), brightness and contrast, pixel noise, and an audio gain.
+/// (edge pixels repeated), brightness and contrast, pixel noise, an audio gain and, when a plan
+/// asks for it, a vocal-tract-length warp of the log-mel (``MelFrequencyWarp``).
+/// Keys a plan leaves out keep their defaults.
 public struct Augmentation: Codable, Sendable, Equatable {
     /// Largest crop shift in pixels (each axis).
     public var maxShift: Int = 2
@@ -76,8 +78,29 @@ public struct Augmentation: Codable, Sendable, Equatable {
     public var maxNoise: Float = 4
     /// Audio gain range in dB (added to the log-mel as ln 10^(g/10)).
     public var gainDB: ClosedRange<Float> = -6...6
+    /// Range of the log-mel frequency-warp factor (e.g. 0.85...1.15), drawn per window; nil =
+    /// no warp and no random draw for it, so plans without it see exactly the windows they saw
+    /// before the warp existed.
+    public var melWarp: ClosedRange<Float>?
 
     public init() {}
+
+    private enum CodingKeys: String, CodingKey {
+        case maxShift, contrast, brightness, maxNoise, melWarp
+        // `gain_db` in a plan: the snake-case decoder turns it into "gainDb".
+        case gainDB = "gainDb"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = Augmentation()
+        maxShift = try container.decodeIfPresent(Int.self, forKey: .maxShift) ?? defaults.maxShift
+        contrast = try container.decodeIfPresent(ClosedRange<Float>.self, forKey: .contrast) ?? defaults.contrast
+        brightness = try container.decodeIfPresent(ClosedRange<Float>.self, forKey: .brightness) ?? defaults.brightness
+        maxNoise = try container.decodeIfPresent(Float.self, forKey: .maxNoise) ?? defaults.maxNoise
+        gainDB = try container.decodeIfPresent(ClosedRange<Float>.self, forKey: .gainDB) ?? defaults.gainDB
+        melWarp = try container.decodeIfPresent(ClosedRange<Float>.self, forKey: .melWarp)
+    }
 
     public static let none: Augmentation = {
         var a = Augmentation()
@@ -114,6 +137,10 @@ public struct Augmentation: Codable, Sendable, Equatable {
         if decibels != 0 {
             let shift = decibels / 10 * Float(2.302585)
             for i in window.input.mel.indices { window.input.mel[i] += shift }
+        }
+        if let melWarp {
+            let factor = Double(uniform(melWarp))
+            if factor != 1 { MelFrequencyWarp(factor: factor).apply(to: &window.input.mel) }
         }
     }
 }
