@@ -7,6 +7,8 @@ public struct EvaluatedClip: Codable, Sendable {
     public var kind: String
     public var offsetFrames: Int?
     public var snrDB: Double?
+    /// Who speaks (``TrainingExample/speaker``); nil = unknown.
+    public var speaker: String?
     /// The aggregated fake probability; nil when the clip had no speech to judge.
     public var probability: Float?
     /// The offset the analysis measured (frames, positive = audio leads).
@@ -19,7 +21,7 @@ public struct EvaluatedClip: Codable, Sendable {
     public var error: String?
 
     enum CodingKeys: String, CodingKey {
-        case path, label, kind, offsetFrames = "offset_frames", snrDB = "snr_db", probability
+        case path, label, kind, offsetFrames = "offset_frames", snrDB = "snr_db", speaker, probability
         case estimatedOffset = "estimated_offset", frameSync = "frame_sync", frameSyncLabels = "frame_sync_labels"
         case windowProbabilities = "window_probabilities", error
     }
@@ -31,6 +33,7 @@ public struct EvaluatedClip: Codable, Sendable {
         kind = example.kind
         offsetFrames = example.offsetFrames
         snrDB = example.snrDB
+        speaker = example.speaker
         self.probability = probability
         self.estimatedOffset = estimatedOffset
         self.frameSync = frameSync
@@ -83,6 +86,9 @@ public struct EvaluationReport: Codable, Sendable {
     public var perOffset: [OffsetBucket]
     /// Bands "clean", "20-30", "10-20", "0-10", "<0" (dB) — fakes and genuine clips of the band.
     public var perSNR: [String: Summary]
+    /// Each speaker's clips, genuine and fake (nil when the manifest names no speakers): shows
+    /// whether errors gather on voices — e.g. the held-out split's unseen voices.
+    public var perSpeaker: [String: Summary]?
     /// Offset clips whose measured offset equals the label, and within ±1 frame.
     public var offsetExact: Double?
     public var offsetWithinOne: Double?
@@ -97,7 +103,7 @@ public struct EvaluationReport: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case threshold, thresholdAt1FPR = "threshold_at_1_fpr", overall, perKind = "per_kind", perOffset = "per_offset"
-        case perSNR = "per_snr", offsetExact = "offset_exact", offsetWithinOne = "offset_within_1", offsetClips = "offset_clips"
+        case perSNR = "per_snr", perSpeaker = "per_speaker", offsetExact = "offset_exact", offsetWithinOne = "offset_within_1", offsetClips = "offset_clips"
         case partialFrameAUC = "partial_frame_auc", confusion, noSpeech = "no_speech", errors, aggregation
     }
 
@@ -146,6 +152,8 @@ public struct EvaluationReport: Codable, Sendable {
             }
         }
         perSNR = Dictionary(grouping: clips) { band($0.snrDB) }.mapValues(summary)
+        let spoken = clips.filter { $0.speaker != nil }
+        perSpeaker = spoken.isEmpty ? nil : Dictionary(grouping: spoken) { $0.speaker! }.mapValues(summary)
         offsetClips = offsets.count
         let measured = offsets.filter { $0.estimatedOffset != nil }
         offsetExact = offsets.isEmpty ? nil : Double(measured.filter { $0.estimatedOffset == $0.offsetFrames }.count) / Double(offsets.count)
@@ -174,6 +182,13 @@ public struct EvaluationReport: Codable, Sendable {
         lines.append(row("overall", overall))
         for kind in perKind.keys.sorted() { lines.append(row("  " + kind, perKind[kind]!)) }
         for band in ["clean", "20-30", "10-20", "0-10", "<0"] where perSNR[band] != nil { lines.append(row("  snr " + band, perSNR[band]!)) }
+        if let perSpeaker {
+            lines.append("")
+            lines.append("speaker                        clips  fakes  AUC     AP      EER     FPR@95TPR  TPR@1FPR  acc     F1      ECE")
+            for name in perSpeaker.keys.sorted() {
+                lines.append(name.padding(toLength: 30, withPad: " ", startingAt: 0) + row("", perSpeaker[name]!).dropFirst(14))
+            }
+        }
         lines.append("")
         lines.append("|offset|  clips  detected  detected@1%FPR")
         for b in perOffset {

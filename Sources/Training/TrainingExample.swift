@@ -17,11 +17,14 @@ public struct TrainingExample: Codable, Sendable, Equatable {
     public var frameArtifact: [Int]?
     /// Background-noise SNR in dB, nil = clean.
     public var snrDB: Double?
+    /// Who speaks, for per-speaker results: the manifest's `speaker`, or from the synth's `speech`
+    /// object "espeak-ng <base voice>" (variant dropped) or "recorded <package>"; nil = unknown.
+    public var speaker: String?
     /// The clip's file, resolved against the manifest's folder.
     public var url: URL = URL(fileURLWithPath: "/")
 
     enum CodingKeys: String, CodingKey {
-        case path, label, kind
+        case path, label, kind, speaker
         case offsetFrames = "offset_frames"
         case frameSync = "frame_sync"
         case frameArtifact = "frame_artifact"
@@ -29,7 +32,8 @@ public struct TrainingExample: Codable, Sendable, Equatable {
     }
 
     public init(path: String, label: Int, kind: String, offsetFrames: Int? = nil, frameSync: [Int]? = nil,
-                frameArtifact: [Int]? = nil, snrDB: Double? = nil, url: URL) {
+                frameArtifact: [Int]? = nil, snrDB: Double? = nil, speaker: String? = nil, url: URL) {
+        self.speaker = speaker
         self.path = path
         self.label = label
         self.kind = kind
@@ -38,6 +42,31 @@ public struct TrainingExample: Codable, Sendable, Equatable {
         self.frameArtifact = frameArtifact
         self.snrDB = snrDB
         self.url = url
+    }
+
+    /// The synth's `speech` object: `source` and `voice.name` are all a speaker needs.
+    private enum SpeechKeys: String, CodingKey { case speech, source, voice, name }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        path = try container.decode(String.self, forKey: .path)
+        label = try container.decode(Int.self, forKey: .label)
+        kind = try container.decode(String.self, forKey: .kind)
+        offsetFrames = try container.decodeIfPresent(Int.self, forKey: .offsetFrames)
+        frameSync = try container.decodeIfPresent([Int].self, forKey: .frameSync)
+        frameArtifact = try container.decodeIfPresent([Int].self, forKey: .frameArtifact)
+        snrDB = try container.decodeIfPresent(Double.self, forKey: .snrDB)
+        speaker = try container.decodeIfPresent(String.self, forKey: .speaker)
+        if speaker == nil {
+            let outer = try decoder.container(keyedBy: SpeechKeys.self)
+            if let speech = try? outer.nestedContainer(keyedBy: SpeechKeys.self, forKey: .speech),
+               let source = try? speech.decode(String.self, forKey: .source) {
+                let voice = (try? speech.nestedContainer(keyedBy: SpeechKeys.self, forKey: .voice))
+                    .flatMap { try? $0.decode(String.self, forKey: .name) }
+                let base = voice.map { $0.split(separator: "+", maxSplits: 1).first.map(String.init) ?? $0 }
+                speaker = base.map { "\(source) \($0)" } ?? source
+            }
+        }
     }
 
     public var isFake: Bool { label != 0 }
