@@ -48,6 +48,12 @@ public struct TrainingPlan: Codable, Sendable, Equatable {
         if let warp = augmentation?.melWarp {
             try require(warp.lowerBound >= 0.5 && warp.upperBound <= 2, "augmentation.mel_warp must lie within [0.5, 2] (e.g. [0.85, 1.15])")
         }
+        if let limit = augmentation?.melBandLimit {
+            try require(limit.lowerBound >= 1000 && limit.upperBound <= 8000, "augmentation.mel_band_limit must lie within [1000, 8000] Hz (e.g. [3400, 7000])")
+        }
+        if let p = augmentation?.melBandLimitProbability {
+            try require(p >= 0 && p <= 1, "augmentation.mel_band_limit_probability must be in [0, 1]")
+        }
         try require(!stages.isEmpty, "no stages")
         for stage in stages {
             try require(stage.steps >= 1 && stage.learningRate > 0 && stage.warmupSteps >= 0, "stage \(stage.name): steps ≥ 1, learning_rate > 0, warmup_steps ≥ 0")

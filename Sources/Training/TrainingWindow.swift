@@ -1,3 +1,4 @@
+import Features
 import Forensics
 import Model
 import Tensor
@@ -82,11 +83,15 @@ public struct Augmentation: Codable, Sendable, Equatable {
     /// no warp and no random draw for it, so plans without it see exactly the windows they saw
     /// before the warp existed.
     public var melWarp: ClosedRange<Float>?
+    /// Range of a band-limit cutoff in Hz (e.g. 3400...7000) applied to a share
+    /// ``melBandLimitProbability`` of windows (``MelBandLimit``); nil = never, and no random draw.
+    public var melBandLimit: ClosedRange<Float>?
+    public var melBandLimitProbability: Float = 0.3
 
     public init() {}
 
     private enum CodingKeys: String, CodingKey {
-        case maxShift, contrast, brightness, maxNoise, melWarp
+        case maxShift, contrast, brightness, maxNoise, melWarp, melBandLimit, melBandLimitProbability
         // `gain_db` in a plan: the snake-case decoder turns it into "gainDb".
         case gainDB = "gainDb"
     }
@@ -100,6 +105,25 @@ public struct Augmentation: Codable, Sendable, Equatable {
         maxNoise = try container.decodeIfPresent(Float.self, forKey: .maxNoise) ?? defaults.maxNoise
         gainDB = try container.decodeIfPresent(ClosedRange<Float>.self, forKey: .gainDB) ?? defaults.gainDB
         melWarp = try container.decodeIfPresent(ClosedRange<Float>.self, forKey: .melWarp)
+        melBandLimit = try container.decodeIfPresent(ClosedRange<Float>.self, forKey: .melBandLimit)
+        melBandLimitProbability = try container.decodeIfPresent(Float.self, forKey: .melBandLimitProbability)
+            ?? defaults.melBandLimitProbability
+    }
+
+    /// Writes the band limit's probability only with a band limit, so plans without one encode
+    /// (and hash into checkpoints) as they did before it existed.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(maxShift, forKey: .maxShift)
+        try container.encode(contrast, forKey: .contrast)
+        try container.encode(brightness, forKey: .brightness)
+        try container.encode(maxNoise, forKey: .maxNoise)
+        try container.encode(gainDB, forKey: .gainDB)
+        try container.encodeIfPresent(melWarp, forKey: .melWarp)
+        if let melBandLimit {
+            try container.encode(melBandLimit, forKey: .melBandLimit)
+            try container.encode(melBandLimitProbability, forKey: .melBandLimitProbability)
+        }
     }
 
     public static let none: Augmentation = {
@@ -141,6 +165,10 @@ public struct Augmentation: Codable, Sendable, Equatable {
         if let melWarp {
             let factor = Double(uniform(melWarp))
             if factor != 1 { MelFrequencyWarp(factor: factor).apply(to: &window.input.mel) }
+        }
+        if let melBandLimit, random.nextFloat() < melBandLimitProbability {
+            let bands = LogMelConfiguration().melBins
+            MelBandLimit(cutoff: Double(uniform(melBandLimit))).apply(to: &window.input.mel, bands: bands)
         }
     }
 }

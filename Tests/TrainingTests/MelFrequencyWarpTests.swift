@@ -5,7 +5,7 @@ import Foundation
 import Testing
 @testable import Training
 
-/// The vocal-tract-length warp of the log-mel and the plan key that turns it on.
+/// The vocal-tract-length warp and the band limit of the log-mel, and the plan keys that turn them on.
 struct MelFrequencyWarpTests {
     static let configuration = LogMelConfiguration()
     static let bands = configuration.melBins
@@ -83,7 +83,10 @@ struct MelFrequencyWarpTests {
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys]
         let text = String(decoding: try encoder.encode(Augmentation()), as: UTF8.self)
-        #expect(!text.contains("mel_warp") && text.contains("gain_db"))
+        #expect(!text.contains("mel_warp") && !text.contains("mel_band_limit") && text.contains("gain_db"))
+        let limited = try decoder.decode(Augmentation.self, from: Data(#"{"mel_band_limit": [3400, 7000], "mel_band_limit_probability": 0.5}"#.utf8))
+        #expect(limited.melBandLimit == 3400...7000 && limited.melBandLimitProbability == 0.5)
+        #expect(try decoder.decode(Augmentation.self, from: encoder.encode(limited)) == limited)
         #expect(try decoder.decode(Augmentation.self, from: encoder.encode(warped)) == warped)
     }
 
@@ -112,5 +115,46 @@ struct MelFrequencyWarpTests {
         plain.maxShift = 0
         plain.apply(to: &c, height: h, width: w, using: &randomC)
         #expect(randomC.next() == randomA.next())
+    }
+
+    /// Bands above the cutoff read as silence; the others are untouched.
+    @Test(arguments: [3400.0, 4000.0, 7000.0])
+    func bandLimitSilencesTheUpperBands(cutoff: Double) {
+        let columns = 5
+        let mel = (0..<(Self.bands * columns)).map { Float($0 % 17) - 3 }
+        var limited = mel
+        MelBandLimit(cutoff: cutoff).apply(to: &limited, bands: Self.bands)
+        let silence = Float(log(Double(Self.configuration.logOffset)))
+        var kept = 0
+        for m in 0..<Self.bands {
+            let above = Self.filterbank.centreFrequency(ofBand: m) > cutoff
+            if !above { kept += 1 }
+            for n in 0..<columns {
+                let i = m * columns + n
+                #expect(limited[i] == (above ? silence : mel[i]))
+            }
+        }
+        print("cutoff \(cutoff) Hz keeps \(kept) of \(Self.bands) bands")
+        #expect(kept > 0 && kept < Self.bands)
+    }
+
+    @Test func augmentationBandLimitFollowsItsProbability() {
+        let example = TrainingExample(path: "x.mp4", label: 0, kind: "genuine", url: URL(fileURLWithPath: "/x.mp4"))
+        let frames = 2, h = 4, w = 4
+        let features = ClipFeatures(firstFrame: 0, frameCount: frames, cropHeight: h, cropWidth: w,
+                                    crops: [UInt8](repeating: 90, count: frames * 3 * h * w), melBands: Self.bands,
+                                    mel: [Float](repeating: -2, count: Self.bands * frames * 4), speech: [true, true])
+        var always = Augmentation.none
+        always.melBandLimit = 4000...4000
+        always.melBandLimitProbability = 1
+        var never = always
+        never.melBandLimitProbability = 0
+        var a = TrainingWindow(example: example, features: features, start: 0, length: frames), b = a
+        var random = Xoshiro256(seed: 9)
+        always.apply(to: &a, height: h, width: w, using: &random)
+        never.apply(to: &b, height: h, width: w, using: &random)
+        let silence = Float(log(Double(Self.configuration.logOffset)))
+        #expect(a.input.mel.last == silence && a.input.mel.first == -2)
+        #expect(b.input.mel == features.mel)
     }
 }
