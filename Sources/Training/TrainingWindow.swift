@@ -67,7 +67,8 @@ public struct TrainingWindow: Sendable {
 
 /// Random changes a window can take without changing its labels: a small shift of the crop
 /// (edge pixels repeated), brightness and contrast, pixel noise, an audio gain and, when a plan
-/// asks for it, a vocal-tract-length warp of the log-mel (``MelFrequencyWarp``).
+/// asks for them, a vocal-tract-length warp (``MelFrequencyWarp``) and a band limit
+/// (``MelBandLimit``) of the log-mel.
 /// Keys a plan leaves out keep their defaults.
 public struct Augmentation: Codable, Sendable, Equatable {
     /// Largest crop shift in pixels (each axis).
