@@ -41,14 +41,7 @@ public struct MelFilterbank: Sendable, Hashable {
         fftBins = fftSize / 2 + 1
         let binHz = (0..<fftBins).map { Double($0) * Double(sampleRate) / Double(fftSize) }
 
-        // np.linspace(hz_to_mel(fmin), hz_to_mel(fmax), n_mels + 2), then mel_to_hz.
-        let lowMel = Self.mel(fromHertz: minimumFrequency)
-        let highMel = Self.mel(fromHertz: maximumFrequency)
-        let points = melBins + 2
-        let step = (highMel - lowMel) / Double(points - 1)
-        let edges = (0..<points).map { i in
-            Self.hertz(fromMel: i == points - 1 ? highMel : Double(i) * step + lowMel)
-        }
+        let edges = Self.edges(melBins: melBins, minimumFrequency: minimumFrequency, maximumFrequency: maximumFrequency)
         self.edges = edges
 
         filters = (0..<melBins).map { m in
@@ -70,6 +63,22 @@ public struct MelFilterbank: Sendable, Hashable {
             }
             return Filter(firstBin: max(first, 0), weights: weights)
         }
+    }
+
+    /// Band edges and centres in Hz (``edges``) without building the filters:
+    /// `np.linspace(hz_to_mel(fmin), hz_to_mel(fmax), melBins + 2)`, then `mel_to_hz`.
+    public static func edges(melBins: Int, minimumFrequency: Double, maximumFrequency: Double) -> [Double] {
+        let lowMel = mel(fromHertz: minimumFrequency)
+        let highMel = mel(fromHertz: maximumFrequency)
+        let points = melBins + 2
+        let step = (highMel - lowMel) / Double(points - 1)
+        return (0..<points).map { i in hertz(fromMel: i == points - 1 ? highMel : Double(i) * step + lowMel) }
+    }
+
+    /// Centre frequencies of the bands a configuration describes, in Hz, lowest first.
+    public static func centreFrequencies(_ configuration: LogMelConfiguration) -> [Double] {
+        Array(edges(melBins: configuration.melBins, minimumFrequency: configuration.minimumFrequency,
+                    maximumFrequency: configuration.maximumFrequency)[1...configuration.melBins])
     }
 
     /// Builds the filterbank a configuration describes.

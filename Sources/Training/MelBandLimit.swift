@@ -7,7 +7,8 @@ import Foundation
 /// the model synthetic voices without their upper bands, so bandwidth stops telling recorded
 /// speech (the corpus's one real speaker is band-limited to 4 kHz) from synthetic.
 public struct MelBandLimit: Sendable, Equatable {
-    /// Bands kept (those at or below the cutoff); the rest are silenced.
+    /// Bands of the log-mel, and those kept (at or below the cutoff); the rest are silenced.
+    public let bands: Int
     public let keptBands: Int
     public let silence: Float
 
@@ -15,16 +16,15 @@ public struct MelBandLimit: Sendable, Equatable {
     ///   - cutoff: highest kept frequency, Hz.
     ///   - configuration: the log-mel's bands, frequency range and log offset.
     public init(cutoff: Double, configuration: LogMelConfiguration = LogMelConfiguration()) {
-        let filterbank = MelFilterbank(configuration)
-        keptBands = (0..<configuration.melBins).filter { filterbank.centreFrequency(ofBand: $0) <= cutoff }.count
+        bands = configuration.melBins
+        keptBands = MelFilterbank.centreFrequencies(configuration).filter { $0 <= cutoff }.count
         silence = Foundation.log(configuration.logOffset)
     }
 
-    /// Silences the bands above the cutoff of `mel`, `(F, N)` band-major.
-    public func apply(to mel: inout [Float], bands: Int) {
+    /// Silences the bands above the cutoff of `mel`, `(F, N)` band-major with `F` = ``bands``.
+    public func apply(to mel: inout [Float]) {
         precondition(bands > 0 && mel.count % bands == 0, "MelBandLimit: \(mel.count) values are not (\(bands), N)")
         let columns = mel.count / bands
-        guard keptBands < bands else { return }
         for i in (keptBands * columns)..<mel.count { mel[i] = silence }
     }
 }

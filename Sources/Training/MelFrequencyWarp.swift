@@ -28,9 +28,9 @@ public struct MelFrequencyWarp: Sendable, Equatable {
         let bands = configuration.melBins
         let low = MelFilterbank.mel(fromHertz: configuration.minimumFrequency)
         let high = MelFilterbank.mel(fromHertz: configuration.maximumFrequency)
-        let step = (high - low) / Double(bands + 1)
         // Band m's centre is the (m + 1)-th of bands + 2 points equally spaced in mel.
-        let centres = (0..<bands).map { MelFilterbank.hertz(fromMel: low + Double($0 + 1) * step) }
+        let step = (high - low) / Double(bands + 1)
+        let centres = MelFilterbank.centreFrequencies(configuration)
         let top = configuration.maximumFrequency
         let kneeHertz = knee * top * min(1, 1 / factor)
         func source(_ f: Double) -> Double {

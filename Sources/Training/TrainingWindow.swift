@@ -1,4 +1,3 @@
-import Features
 import Forensics
 import Model
 import Tensor
@@ -168,8 +167,7 @@ public struct Augmentation: Codable, Sendable, Equatable {
             if factor != 1 { MelFrequencyWarp(factor: factor).apply(to: &window.input.mel) }
         }
         if let melBandLimit, random.nextFloat() < melBandLimitProbability {
-            let bands = LogMelConfiguration().melBins
-            MelBandLimit(cutoff: Double(uniform(melBandLimit))).apply(to: &window.input.mel, bands: bands)
+            MelBandLimit(cutoff: Double(uniform(melBandLimit))).apply(to: &window.input.mel)
         }
     }
 }

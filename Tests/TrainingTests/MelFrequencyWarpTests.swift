@@ -123,7 +123,7 @@ struct MelFrequencyWarpTests {
         let columns = 5
         let mel = (0..<(Self.bands * columns)).map { Float($0 % 17) - 3 }
         var limited = mel
-        MelBandLimit(cutoff: cutoff).apply(to: &limited, bands: Self.bands)
+        MelBandLimit(cutoff: cutoff).apply(to: &limited)
         let silence = Float(log(Double(Self.configuration.logOffset)))
         var kept = 0
         for m in 0..<Self.bands {
