@@ -174,8 +174,8 @@ public struct EvaluationReport: Codable, Sendable {
         lines.append(String(format: "threshold %.3f (1%%-FPR threshold %@)", threshold, thresholdAt1FPR.map { String(format: "%.3f", $0) } ?? "—"))
         lines.append("")
         lines.append("set            clips  fakes  AUC     AP      EER     FPR@95TPR  TPR@1FPR  acc     F1      ECE")
-        func row(_ name: String, _ s: Summary) -> String {
-            name.padding(toLength: 14, withPad: " ", startingAt: 0) + String(format: " %5d  %5d  ", s.clips, s.fakes)
+        func row(_ name: String, _ s: Summary, width: Int = 14) -> String {
+            name.padding(toLength: width, withPad: " ", startingAt: 0) + String(format: " %5d  %5d  ", s.clips, s.fakes)
                 + [f(s.auc), f(s.averagePrecision), f(s.equalErrorRate), f(s.falsePositiveRateAt95TPR) + "   ", f(s.detectionAt1FPR) + "  ",
                    f(s.accuracy), f(s.f1), f(s.expectedCalibrationError)].joined(separator: "  ")
         }
@@ -186,7 +186,7 @@ public struct EvaluationReport: Codable, Sendable {
             lines.append("")
             lines.append("speaker                        clips  fakes  AUC     AP      EER     FPR@95TPR  TPR@1FPR  acc     F1      ECE")
             for name in perSpeaker.keys.sorted() {
-                lines.append(name.padding(toLength: 30, withPad: " ", startingAt: 0) + row("", perSpeaker[name]!).dropFirst(14))
+                lines.append(row(name, perSpeaker[name]!, width: 30))
             }
         }
         lines.append("")
