@@ -38,7 +38,9 @@ let package = Package(
         // MARK: Swift modules
         .target(name: "Media", dependencies: ["CFFmpeg"]),
         .target(name: "Features", dependencies: ["Media", "CFFTW"]),
-        .target(name: "Tensor", dependencies: ["CBLAS"]),
+        // Compiled for AVX-512: Tensor calls it only after checking the processor (Kernels.wideKernelsSupported).
+        .target(name: "TensorWideKernels", swiftSettings: [.unsafeFlags(["-target-cpu", "skylake-avx512"])]),
+        .target(name: "Tensor", dependencies: ["CBLAS", "TensorWideKernels"]),
         .target(name: "Model", dependencies: ["Tensor"]),
         .target(name: "FaceTracking", dependencies: ["Media"]),
         .target(name: "Forensics", dependencies: ["Model", "Features", "Media", "FaceTracking"]),

@@ -245,12 +245,17 @@ extension Kernels {
     }
 
     /// Forward convolution of a batch: `x: (B, C, D, H, W), w: (M, C, kd, kh, kw), bias: (M)?
-    /// → y: (B, M, Do, Ho, Wo)`, by Winograd's F(4×4, 3×3) or F(2×2, 3×3) where it pays (and `allowWinograd`),
+    /// → y: (B, M, Do, Ho, Wo)`, directly in AVX-512 registers for the stems' stride-2 7-wide
+    /// kernels where the processor has them (``strideTwoApplies(_:)``), else by Winograd's F(4×4, 3×3) or F(2×2, 3×3) where it pays (and `allowWinograd`),
     /// else by per-frame columns where the kernel has several temporal taps (all taps in one sgemm
     /// per frame tile up to ``stackedTapsLimit`` outputs, one sgemm per tap above), else as vol2col
     /// tiles and sgemm.
     static func convForward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>?,
                             _ y: UnsafeMutablePointer<Float>, batch: Int, _ g: ConvGeometry, allowWinograd: Bool = true) {
+        if strideTwoApplies(g) {
+            strideTwoForward(x, w, bias, y, batch: batch, g)
+            return
+        }
         if allowWinograd && winogradApplies(g) {
             if winograd4Applies(g) {
                 winograd4Forward(x, w, bias, y, batch: batch, g)

@@ -31,6 +31,37 @@ public enum Engine {
     public static func releaseCachedBuffers() {
         BufferCache.shared.purge()
     }
+
+    /// Whether the processor can run the AVX-512 kernels (the stems' direct convolution).
+    public static var wideKernelsSupported: Bool { Kernels.wideKernelsSupported }
+
+    /// Whether convolutions use the AVX-512 kernels where they apply: on by default where
+    /// supported, unless the environment sets `SYNCDEFENSE_WIDE_KERNELS=0`. Setting it to `true`
+    /// on a processor without AVX-512 keeps it off.
+    public static var usesWideKernels: Bool {
+        get { wideSetting.value }
+        set { wideSetting.set(newValue && wideKernelsSupported) }
+    }
+
+    private static let wideSetting = FlagSetting(
+        Kernels.wideKernelsSupported && ProcessInfo.processInfo.environment["SYNCDEFENSE_WIDE_KERNELS"] != "0")
+}
+
+private final class FlagSetting: @unchecked Sendable {
+    private let lock = NSLock()
+    private var flag: Bool
+
+    init(_ initial: Bool) { flag = initial }
+
+    var value: Bool {
+        lock.lock(); defer { lock.unlock() }
+        return flag
+    }
+
+    func set(_ newValue: Bool) {
+        lock.lock(); defer { lock.unlock() }
+        flag = newValue
+    }
 }
 
 private final class ThreadSetting: @unchecked Sendable {
