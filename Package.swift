@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Forensics", "Model", "Tensor", "Media", "Synth"]),
         .testTarget(name: "SynthTests", dependencies: ["Synth", "Media", "Features", "Forensics"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench", "Forensics", "Model", "Media"]),
-        .testTarget(name: "CLITests", dependencies: ["Media", "Features", "SyncDefenseCLI"]),
+        .testTarget(name: "CLITests", dependencies: ["Media", "Features", "Tensor", "SyncDefenseCLI"]),
         .testTarget(name: "ServerTests", dependencies: [
             "Server", "Forensics", "Model", "Media",
             .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),

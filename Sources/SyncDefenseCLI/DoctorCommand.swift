@@ -19,6 +19,8 @@ struct Doctor: AsyncParsableCommand {
         var openblas: String
         /// Threads the tensor engine splits its loops and products into (OpenBLAS itself runs single-threaded).
         var engineThreads: Int
+        /// The AVX-512 stem kernels: "used", "off (SYNCDEFENSE_WIDE_KERNELS=0)" or "not supported by this processor".
+        var wideKernels: String
         var fftw: String
         var ncurses: String
         var espeakNG: String
@@ -28,6 +30,7 @@ struct Doctor: AsyncParsableCommand {
         enum CodingKeys: String, CodingKey {
             case version, ffmpeg, openblas
             case engineThreads = "engine_threads"
+            case wideKernels = "avx512_kernels"
             case fftw, ncurses
             case espeakNG = "espeak_ng"
             case h264Encoder = "h264_encoder"
@@ -43,6 +46,8 @@ struct Doctor: AsyncParsableCommand {
             ffmpeg: MediaLibraries.versions,
             openblas: String(cString: openblas_get_config()).trimmingCharacters(in: .whitespaces),
             engineThreads: Engine.threadCount,
+            wideKernels: Engine.usesWideKernels ? "used"
+                : Engine.wideKernelsSupported ? "off (SYNCDEFENSE_WIDE_KERNELS=0)" : "not supported by this processor",
             fftw: String(cString: cfftw_version()),
             ncurses: String(cString: cncurses_version()),
             espeakNG: espeak,

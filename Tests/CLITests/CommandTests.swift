@@ -1,5 +1,6 @@
 import Features
 import Foundation
+import Tensor
 import Testing
 
 @Suite struct CommandTests {
@@ -136,5 +137,10 @@ import Testing
         let json = try CommandRunner.json(outcome.stdout)
         #expect(json["h264_encoder"] as? Bool == true)
         #expect((json["fftw"] as? String ?? "").hasPrefix("fftw-3"))
+        // The AVX-512 stem kernels: used wherever /proc/cpuinfo lists the flags (and the
+        // environment, which the command inherits, does not turn them off), else said why not.
+        let wide = json["avx512_kernels"] as? String
+        #expect(wide == (Engine.usesWideKernels ? "used"
+            : Engine.wideKernelsSupported ? "off (SYNCDEFENSE_WIDE_KERNELS=0)" : "not supported by this processor"))
     }
 }

@@ -6,7 +6,7 @@ import Testing
 /// output columns, odd output heights, kernel heights other than 7, one to four input channels,
 /// several batch elements and asymmetric padding. Needs a processor with AVX-512; elsewhere the
 /// kernel is never called and these tests are skipped.
-@Suite(.enabled(if: Engine.wideKernelsSupported, "the processor lacks AVX-512: the direct stem kernel is not used here"))
+@Suite(.serialized, .enabled(if: Engine.wideKernelsSupported, "the processor lacks AVX-512: the direct stem kernel is not used here"))
 struct StrideTwoConvolutionTests {
     @Test(arguments: [
         // (input (B, C, D, H, W), kernel (M, C, kd, kh, 7), padding)
@@ -39,6 +39,19 @@ struct StrideTwoConvolutionTests {
         let two = try conv3d(x, weight: w, stride: (1, 2, 2), padding: (1, 3, 3))
         // Each output is summed in the same order on any thread: the split is over output depths.
         #expect(one.scalars == two.scalars)
+    }
+
+    @Test func settingOffTakesTheColumnPath() throws {
+        defer { Engine.usesWideKernels = true }
+        let x = randomTensor([1, 3, 4, 16, 16], seed: 176), w = randomTensor([8, 3, 3, 7, 7], seed: 177)
+        let g = ConvGeometry(inChannels: 3, outChannels: 8, input: [4, 16, 16], kernel: [3, 7, 7], stride: [1, 2, 2], padding: [1, 3, 3])
+        let direct = try conv3d(x, weight: w, stride: (1, 2, 2), padding: (1, 3, 3))
+        Engine.usesWideKernels = false
+        #expect(!Kernels.strideTwoApplies(g))
+        let columns = try conv3d(x, weight: w, stride: (1, 2, 2), padding: (1, 3, 3))
+        let reference = referenceConv3d(x, w, nil, stride: [1, 2, 2], padding: [1, 3, 3]).values
+        expectClose("stride-2 direct", direct, reference)
+        expectClose("stride-2 columns (setting off)", columns, reference)
     }
 
     @Test func appliesOnlyToTheStemsShapes() {
