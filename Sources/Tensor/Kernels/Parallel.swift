@@ -3,7 +3,7 @@ import Foundation
 
 /// Engine-wide settings.
 public enum Engine {
-    private static let settings = ThreadSetting()
+    private static let settings = LockedSetting(max(1, ProcessInfo.processInfo.activeProcessorCount))
 
     /// How many threads kernels use: the number of chunks that parallel loops (vol2col, col2vol,
     /// elementwise maps, pooling) and large matrix products split their work into. Defaults to
@@ -43,39 +43,25 @@ public enum Engine {
         set { wideSetting.set(newValue && wideKernelsSupported) }
     }
 
-    private static let wideSetting = FlagSetting(
+    private static let wideSetting = LockedSetting(
         Kernels.wideKernelsSupported && ProcessInfo.processInfo.environment["SYNCDEFENSE_WIDE_KERNELS"] != "0")
 }
 
-private final class FlagSetting: @unchecked Sendable {
+/// An engine setting read and written from any thread.
+private final class LockedSetting<Value: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
-    private var flag: Bool
+    private var current: Value
 
-    init(_ initial: Bool) { flag = initial }
+    init(_ initial: Value) { current = initial }
 
-    var value: Bool {
+    var value: Value {
         lock.lock(); defer { lock.unlock() }
-        return flag
+        return current
     }
 
-    func set(_ newValue: Bool) {
+    func set(_ newValue: Value) {
         lock.lock(); defer { lock.unlock() }
-        flag = newValue
-    }
-}
-
-private final class ThreadSetting: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = max(1, ProcessInfo.processInfo.activeProcessorCount)
-
-    var value: Int {
-        lock.lock(); defer { lock.unlock() }
-        return count
-    }
-
-    func set(_ newValue: Int) {
-        lock.lock(); defer { lock.unlock() }
-        count = newValue
+        current = newValue
     }
 }
 
