@@ -4,9 +4,9 @@ import Testing
 /// The stems' direct AVX-512 convolution (`Kernels.strideTwoForward`) against the definitional
 /// loop, over the register block's edges: fewer than 16, between 16 and 32 and more than 32
 /// output columns, odd output heights, kernel heights other than 7, one to four input channels,
-/// several batch elements and asymmetric padding. Needs a processor with AVX-512; elsewhere the
-/// kernel is never called and these tests are skipped.
-@Suite(.serialized, .enabled(if: Engine.wideKernelsSupported, "the processor lacks AVX-512: the direct stem kernel is not used here"))
+/// several batch elements and asymmetric padding. Needs a processor with AVX-512 (and the setting
+/// on); elsewhere the kernel is never called and these tests are skipped.
+@Suite(.serialized, .enabled(if: Engine.usesWideKernels, "the processor lacks AVX-512 or SYNCDEFENSE_WIDE_KERNELS=0: the direct stem kernel is not used here"))
 struct StrideTwoConvolutionTests {
     @Test(arguments: [
         // (input (B, C, D, H, W), kernel (M, C, kd, kh, 7), padding)
@@ -42,7 +42,8 @@ struct StrideTwoConvolutionTests {
     }
 
     @Test func settingOffTakesTheColumnPath() throws {
-        defer { Engine.usesWideKernels = true }
+        let original = Engine.usesWideKernels
+        defer { Engine.usesWideKernels = original }
         let x = randomTensor([1, 3, 4, 16, 16], seed: 176), w = randomTensor([8, 3, 3, 7, 7], seed: 177)
         let g = ConvGeometry(inChannels: 3, outChannels: 8, input: [4, 16, 16], kernel: [3, 7, 7], stride: [1, 2, 2], padding: [1, 3, 3])
         let direct = try conv3d(x, weight: w, stride: (1, 2, 2), padding: (1, 3, 3))
