@@ -64,7 +64,7 @@ let package = Package(
         // MARK: Tests (one target per module)
         .testTarget(name: "MediaTests", dependencies: ["Media"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "Media"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TensorTests", dependencies: ["Tensor"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "TensorWideKernels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ModelTests", dependencies: ["Model", "Tensor"]),
         .testTarget(name: "FaceTrackingTests", dependencies: ["FaceTracking", "Media"]),
         .testTarget(name: "ForensicsTests", dependencies: ["Forensics", "Model", "Features", "Media", "FaceTracking"]),

@@ -22,10 +22,14 @@ enum CommandRunner {
         }
     }
 
-    static func run(_ arguments: [String]) throws -> Outcome {
+    /// Runs the executable with `arguments`, its environment this process's plus `environment`.
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
         let process = Process()
         process.executableURL = try executable
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out

@@ -142,5 +142,9 @@ import Testing
         let wide = json["avx512_kernels"] as? String
         #expect(wide == (Engine.usesWideKernels ? "used"
             : Engine.wideKernelsSupported ? "off (SYNCDEFENSE_WIDE_KERNELS=0)" : "not supported by this processor"))
+        // The environment switch turns them off.
+        let off = try CommandRunner.json(try CommandRunner.run(["doctor"], environment: ["SYNCDEFENSE_WIDE_KERNELS": "0"]).stdout)
+        #expect(off["avx512_kernels"] as? String
+            == (Engine.wideKernelsSupported ? "off (SYNCDEFENSE_WIDE_KERNELS=0)" : "not supported by this processor"))
     }
 }
