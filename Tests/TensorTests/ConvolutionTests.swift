@@ -261,16 +261,13 @@ func referenceConv3dGradients(_ x: Tensor, _ w: Tensor, _ gy: Tensor, stride s: 
         // Five batch elements on the column (vol2col) path, temporal stride 2 and a pointwise
         // kernel: the forward pass takes one element per work item, the backward pass deals them
         // out in uneven parts whose weight gradients are summed afterwards.
-        let original = Engine.threadCount
-        defer { Engine.setThreadCount(original) }
         for (kernel, stride, padding) in [([3, 3, 3], [2, 2, 2], [1, 1, 1]), ([1, 1, 1], [1, 1, 1], [0, 0, 0])] {
             let x = randomTensor([5, 3, 6, 7, 6], seed: 170), w = randomTensor([4, 3] + kernel, seed: 171)
             let g = ConvGeometry(inChannels: 3, outChannels: 4, input: [6, 7, 6], kernel: kernel, stride: stride, padding: padding)
             #expect(!Kernels.temporalTapsApply(g) && !Kernels.winogradSupports(g))
             let gy = randomTensor([5, 4] + g.output, seed: 172)
             let reference = referenceConv3dGradients(x, w, gy, stride: stride, padding: padding)
-            for threads in [1, 2, 3] {
-                Engine.setThreadCount(threads)
+            for threads in [1, 2, 3] { try Engine.withThreadCount(threads) {
                 var gx = [Float](repeating: .nan, count: x.count), gw = [Float](repeating: .nan, count: w.count)
                 x.withUnsafeBufferPointer { px in
                     w.withUnsafeBufferPointer { pw in
@@ -291,7 +288,7 @@ func referenceConv3dGradients(_ x: Tensor, _ w: Tensor, _ gy: Tensor, stride s: 
                 expectClose("column path forward, " + label,
                             try conv3d(x, weight: w, stride: (stride[0], stride[1], stride[2]), padding: (padding[0], padding[1], padding[2])),
                             forward.values, shape: forward.shape)
-            }
+            } }
         }
     }
 

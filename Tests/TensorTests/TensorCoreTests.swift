@@ -68,15 +68,28 @@ import Testing
         }
     }
 
-    @Test func threadCountIsASetting() throws {
-        let original = Engine.threadCount
-        defer { Engine.setThreadCount(original) }
+    @Test func threadCountCanBeSetForOneThreadsWork() throws {
+        // Tests run in parallel: the engine-wide setting is left alone (a split product's last
+        // bits depend on it, and another suite may be training with it).
+        let global = Engine.threadCount
         let x = randomTensor([64, 4096], seed: 3)
-        Engine.setThreadCount(1)
-        let one = x.gelu().scalars
-        Engine.setThreadCount(2)
-        #expect(Engine.threadCount == 2)
-        #expect(x.gelu().scalars == one)
+        let one = Engine.withThreadCount(1) { Kernels.availableThreads == 1 ? x.gelu().scalars : [] }
+        let two = Engine.withThreadCount(2) {
+            (Kernels.availableThreads, Engine.withThreadCount(3) { Kernels.availableThreads }, Kernels.availableThreads)
+        }
+        #expect(two == (2, 3, 2))
+        #expect(Engine.withThreadCount(0) { Kernels.availableThreads } == 1)
+        #expect(Engine.withThreadCount(2) { x.gelu().scalars } == one)
+        #expect(!one.isEmpty)
+        #expect(Kernels.availableThreads == global && Engine.threadCount == global)
+        // Another thread keeps the engine-wide count while this one overrides it.
+        let elsewhere = Engine.withThreadCount(global + 1) { () -> Int in
+            let seen = ThreadResult(), done = DispatchSemaphore(value: 0)
+            Thread { seen.value = Kernels.availableThreads; done.signal() }.start()
+            done.wait()
+            return seen.value
+        }
+        #expect(elsewhere == global)
     }
 
     @Test func bufferCacheReusesLargeBuffersWithinItsLimit() {
@@ -105,4 +118,9 @@ import Testing
         #expect(cache.cachedBytes == 0)
         cache.purge()
     }
+}
+
+/// A value written by one thread and read by another after a semaphore orders the two.
+private final class ThreadResult: @unchecked Sendable {
+    var value = 0
 }

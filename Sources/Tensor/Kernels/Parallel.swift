@@ -16,6 +16,16 @@ public enum Engine {
         settings.set(max(1, count))
     }
 
+    /// Runs `body` with the kernels it calls on this thread using `count` threads (values below
+    /// 1 count as 1), leaving the engine-wide setting — and every other thread — as they are.
+    /// Nested calls take the innermost count. Kernels inside a parallel loop still use one.
+    public static func withThreadCount<Result>(_ count: Int, _ body: () throws -> Result) rethrows -> Result {
+        let outer = pthread_getspecific(threadCountOverrideKey)
+        pthread_setspecific(threadCountOverrideKey, UnsafeRawPointer(bitPattern: max(1, count)))
+        defer { pthread_setspecific(threadCountOverrideKey, outer) }
+        return try body()
+    }
+
     /// The most bytes of freed large buffers kept for reuse (default 256 MiB; 0 turns the cache
     /// off). Reusing buffers avoids the page faults of fresh allocations, which otherwise cost as
     /// much as a convolution's arithmetic. Lowering it frees the excess at once.
@@ -136,12 +146,22 @@ enum Kernels {
     /// Threads a kernel may use from the calling thread: `Engine.threadCount`, or 1 inside an
     /// iteration of ``concurrently``.
     static var availableThreads: Int {
-        pthread_getspecific(parallelRegionKey) == nil ? Engine.threadCount : 1
+        if pthread_getspecific(parallelRegionKey) != nil { return 1 }
+        if let override = pthread_getspecific(threadCountOverrideKey) { return Int(bitPattern: override) }
+        return Engine.threadCount
     }
 
     /// Elements per chunk below which elementwise loops stay on one thread.
     static let elementwiseGrain = 1 << 15
 }
+
+/// The thread-specific key holding this thread's ``Engine/withThreadCount(_:_:)`` count (the
+/// count itself as the pointer's bit pattern), or nil.
+private let threadCountOverrideKey: pthread_key_t = {
+    var key = pthread_key_t()
+    precondition(pthread_key_create(&key, nil) == 0, "no thread-specific key left for the engine's thread-count override")
+    return key
+}()
 
 /// The thread-specific key whose value is set while a thread runs an iteration of
 /// `Kernels.concurrently`.
