@@ -247,6 +247,7 @@ extension Kernels {
     /// Forward convolution of a batch: `x: (B, C, D, H, W), w: (M, C, kd, kh, kw), bias: (M)?
     /// → y: (B, M, Do, Ho, Wo)`, directly in AVX-512 registers for the stems' stride-2 7-wide
     /// kernels where the processor has them (``strideTwoApplies(_:)``), else by Winograd's F(4×4, 3×3) or F(2×2, 3×3) where it pays (and `allowWinograd`),
+    /// else directly in AVX-512 registers for unit-stride kernels on small planes (``unitStrideApplies(_:)``),
     /// else by per-frame columns where the kernel has several temporal taps (all taps in one sgemm
     /// per frame tile up to ``stackedTapsLimit`` outputs, one sgemm per tap above), else as vol2col
     /// tiles and sgemm.
@@ -262,6 +263,10 @@ extension Kernels {
             } else {
                 winogradForward(x, w, bias, y, batch: batch, g)
             }
+            return
+        }
+        if unitStrideApplies(g) {
+            unitStrideForward(x, w, bias, y, batch: batch, g)
             return
         }
         if temporalTapsApply(g) {
