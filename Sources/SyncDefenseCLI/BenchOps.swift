@@ -1,15 +1,19 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import Model
 import Tensor
 
-/// `syncdefense bench ops`: forward-convolution throughput on the seed preset's shapes, next to
+/// `syncdefense bench ops`: forward-convolution throughput on a preset's shapes, next to
 /// the machine's sgemm on the same matrix sizes and PyTorch CPU on the same convolutions.
 struct BenchOps: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ops",
-        abstract: "Time the seed preset's convolutions (64×64 crops, 50 frames) against sgemm and PyTorch CPU."
+        abstract: "Time a preset's convolutions (seed by default: 64×64 crops, 50 frames) against sgemm and PyTorch CPU."
     )
+
+    @Option(help: "The preset whose convolutions are timed: seed (DESIGN's table) or compact (the shipped model).")
+    var preset: String = "seed"
 
     @Option(help: "Comma-separated thread counts to measure, e.g. 1,2.")
     var threads: String = "1,2"
@@ -28,16 +32,21 @@ struct BenchOps: AsyncParsableCommand {
             throw ValidationError("--threads must list counts in 1…64, e.g. 1,2")
         }
         guard (1...50).contains(repeats) else { throw ValidationError("--repeats must be 1…50") }
+        guard ["seed", "compact"].contains(preset) else { throw ValidationError("--preset must be seed or compact") }
         guard !selectedShapes.isEmpty else {
-            throw ValidationError("--shapes matches none of: " + Self.seedShapes.map(\.name).joined(separator: ", "))
+            throw ValidationError("--shapes matches none of: " + allShapes.map(\.name).joined(separator: ", "))
         }
     }
 
-    /// The seed shapes named by `--shapes` (a name or a prefix of one), in the table's order.
+    private var configuration: ModelConfiguration { preset == "compact" ? .compact : .seed }
+
+    private var allShapes: [ConvShape] { Self.convolutionShapes(configuration) }
+
+    /// The preset's shapes named by `--shapes` (a name or a prefix of one), in the table's order.
     private var selectedShapes: [ConvShape] {
-        guard let shapes else { return Self.seedShapes }
+        guard let shapes else { return allShapes }
         let wanted = shapes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        return Self.seedShapes.filter { shape in wanted.contains { shape.name.hasPrefix($0) } }
+        return allShapes.filter { shape in wanted.contains { shape.name.hasPrefix($0) } }
     }
 
     private var threadCounts: [Int] {
@@ -102,45 +111,58 @@ struct BenchOps: AsyncParsableCommand {
         }
     }
 
-    /// The seed preset's convolutions for one 2 s window: 50 frames of 64×64 mouth crops and
-    /// 200 log-mel frames of 80 bins (DESIGN.md §2). Each distinct shape once: a residual stage's
-    /// repeated convolutions share a row, and the artifact branch's temporal-difference path has
-    /// the raw path's shapes with 49 frames.
-    static let seedShapes: [ConvShape] = {
+    /// A preset's convolutions for one 2 s window (DESIGN.md §2): `windowFrames` frames of mouth
+    /// crops and the log-mel window. Each distinct shape once: a residual stage's repeated
+    /// convolutions share a row, and the artifact branch's temporal-difference path has the raw
+    /// path's shapes with one frame fewer. For `seed`, 50 frames of 64×64 and 200×80 log-mel.
+    static func convolutionShapes(_ c: ModelConfiguration) -> [ConvShape] {
         func c3(_ name: String, _ cin: Int, _ cout: Int, _ dhw: [Int], k: [Int], s: [Int] = [1, 1, 1], p: [Int]) -> ConvShape {
             ConvShape(name: name, input: [1, cin] + dhw, weight: [cout, cin] + k, stride: s, padding: p)
         }
         func c2(_ name: String, _ cin: Int, _ cout: Int, _ hw: [Int], k: Int, s: [Int] = [1, 1], p: Int) -> ConvShape {
             ConvShape(name: name, input: [1, cin] + hw, weight: [cout, cin, k, k], stride: s, padding: [p, p])
         }
-        let t = 50
+        /// An extent after a kernel `k`, stride `s`, padding `p`.
+        func out(_ n: Int, _ k: Int, _ s: Int, _ p: Int) -> Int { (n + 2 * p - k) / s + 1 }
+        let t = c.windowFrames
+        let v = c.visualStageWidths, a = c.audioStageWidths
+        // Visual: stem k7 s2, max pool k3 s2, then stages 2–4 at stride 2 (k3 p1).
+        let pooled = [c.cropHeight, c.cropWidth].map { out(out($0, 7, 2, 3), 3, 2, 1) }
+        let v2 = pooled.map { out($0, 3, 2, 1) }, v3 = v2.map { out($0, 3, 2, 1) }, v4 = v3.map { out($0, 3, 2, 1) }
+        // Audio: stem k7 s2, max pool k3 s2, then stage strides (1,1), (2,2), (2,1), (2,1).
+        let a1 = [c.melBands, c.melFrames].map { out(out($0, 7, 2, 3), 3, 2, 1) }
+        let a2 = a1.map { out($0, 3, 2, 1) }, a3 = [out(a2[0], 3, 2, 1), a2[1]], a4 = [out(a3[0], 3, 2, 1), a3[1]]
+        let half = [c.cropHeight, c.cropWidth].map { out($0, 3, 2, 1) }
+        let d = c.modelWidth
         return [
-            c3("visual.stem", 3, 64, [t, 64, 64], k: [3, 7, 7], s: [1, 2, 2], p: [1, 3, 3]),
-            c3("visual.layer1", 64, 64, [t, 16, 16], k: [3, 3, 3], p: [1, 1, 1]),
-            c3("visual.layer2.conv1", 64, 128, [t, 16, 16], k: [3, 3, 3], s: [1, 2, 2], p: [1, 1, 1]),
-            c3("visual.layer2.conv2", 128, 128, [t, 8, 8], k: [3, 3, 3], p: [1, 1, 1]),
-            c3("visual.layer2.shortcut", 64, 128, [t, 16, 16], k: [1, 1, 1], s: [1, 2, 2], p: [0, 0, 0]),
-            c3("visual.layer3.conv1", 128, 256, [t, 8, 8], k: [3, 3, 3], s: [1, 2, 2], p: [1, 1, 1]),
-            c3("visual.layer3.conv2", 256, 256, [t, 4, 4], k: [3, 3, 3], p: [1, 1, 1]),
-            c3("visual.layer4.conv1", 256, 256, [t, 4, 4], k: [3, 3, 3], s: [1, 2, 2], p: [1, 1, 1]),
-            c3("visual.layer4.conv2", 256, 256, [t, 2, 2], k: [3, 3, 3], p: [1, 1, 1]),
-            c2("audio.stem", 1, 64, [80, 200], k: 7, s: [2, 2], p: 3),
-            c2("audio.layer1", 64, 64, [20, 50], k: 3, p: 1),
-            c2("audio.layer2.conv1", 64, 128, [20, 50], k: 3, s: [2, 2], p: 1),
-            c2("audio.layer2.conv2", 128, 128, [10, 25], k: 3, p: 1),
-            c2("audio.layer3.conv1", 128, 256, [10, 25], k: 3, s: [2, 1], p: 1),
-            c2("audio.layer3.conv2", 256, 256, [5, 25], k: 3, p: 1),
-            c2("audio.layer4.conv1", 256, 256, [5, 25], k: 3, s: [2, 1], p: 1),
-            c2("audio.layer4.conv2", 256, 256, [3, 25], k: 3, p: 1),
-            ConvShape(name: "temporal.k3", input: [1, 256, t], weight: [256, 256, 3], stride: [1], padding: [1]),
-            ConvShape(name: "temporal.k5", input: [1, 256, t], weight: [256, 256, 5], stride: [1], padding: [2]),
-            ConvShape(name: "temporal.k7", input: [1, 256, t], weight: [256, 256, 7], stride: [1], padding: [3]),
-            c3("artifact.raw1", 256, 128, [t, 2, 2], k: [3, 3, 3], p: [1, 1, 1]),
-            c3("artifact.raw2", 128, 64, [t, 2, 2], k: [3, 3, 3], p: [1, 1, 1]),
-            c3("artifact.hf1", 3, 32, [t, 64, 64], k: [3, 3, 3], s: [1, 2, 2], p: [1, 1, 1]),
-            c3("artifact.hf2", 32, 64, [t, 32, 32], k: [3, 3, 3], s: [1, 2, 2], p: [1, 1, 1]),
+            c3("visual.stem", 3, c.visualStemWidth, [t, c.cropHeight, c.cropWidth], k: [3, 7, 7], s: [1, 2, 2], p: [1, 3, 3]),
+            c3("visual.layer1", c.visualStemWidth, v[0], [t] + pooled, k: [3, 3, 3], p: [1, 1, 1]),
+            c3("visual.layer2.conv1", v[0], v[1], [t] + pooled, k: [3, 3, 3], s: [1, 2, 2], p: [1, 1, 1]),
+            c3("visual.layer2.conv2", v[1], v[1], [t] + v2, k: [3, 3, 3], p: [1, 1, 1]),
+            c3("visual.layer2.shortcut", v[0], v[1], [t] + pooled, k: [1, 1, 1], s: [1, 2, 2], p: [0, 0, 0]),
+            c3("visual.layer3.conv1", v[1], v[2], [t] + v2, k: [3, 3, 3], s: [1, 2, 2], p: [1, 1, 1]),
+            c3("visual.layer3.conv2", v[2], v[2], [t] + v3, k: [3, 3, 3], p: [1, 1, 1]),
+            c3("visual.layer4.conv1", v[2], v[3], [t] + v3, k: [3, 3, 3], s: [1, 2, 2], p: [1, 1, 1]),
+            c3("visual.layer4.conv2", v[3], v[3], [t] + v4, k: [3, 3, 3], p: [1, 1, 1]),
+            c2("audio.stem", 1, c.audioStemWidth, [c.melBands, c.melFrames], k: 7, s: [2, 2], p: 3),
+            c2("audio.layer1", c.audioStemWidth, a[0], a1, k: 3, p: 1),
+            c2("audio.layer2.conv1", a[0], a[1], a1, k: 3, s: [2, 2], p: 1),
+            c2("audio.layer2.conv2", a[1], a[1], a2, k: 3, p: 1),
+            c2("audio.layer3.conv1", a[1], a[2], a2, k: 3, s: [2, 1], p: 1),
+            c2("audio.layer3.conv2", a[2], a[2], a3, k: 3, p: 1),
+            c2("audio.layer4.conv1", a[2], a[3], a3, k: 3, s: [2, 1], p: 1),
+            c2("audio.layer4.conv2", a[3], a[3], a4, k: 3, p: 1),
+        ] + c.temporalKernelSizes.map { k in
+            ConvShape(name: "temporal.k\(k)", input: [1, d, t], weight: [d, d, k], stride: [1], padding: [k / 2])
+        } + [
+            c3("artifact.raw1", v[3], c.artifactFirstWidth, [t] + v4, k: [3, 3, 3], p: [1, 1, 1]),
+            c3("artifact.raw2", c.artifactFirstWidth, c.artifactSecondWidth, [t] + v4, k: [3, 3, 3], p: [1, 1, 1]),
+            c3("artifact.hf1", 3, c.artifactHighFrequencyFirstWidth, [t, c.cropHeight, c.cropWidth], k: [3, 3, 3],
+               s: [1, 2, 2], p: [1, 1, 1]),
+            c3("artifact.hf2", c.artifactHighFrequencyFirstWidth, c.artifactSecondWidth, [t] + half, k: [3, 3, 3],
+               s: [1, 2, 2], p: [1, 1, 1]),
         ]
-    }()
+    }
 
     func run() async throws {
         let shapes = selectedShapes
@@ -206,7 +228,9 @@ struct BenchOps: AsyncParsableCommand {
     }
 
     private func report(_ results: [Result], peaks: [(threads: Int, gflops: Double)]) {
-        print("Forward convolutions of the seed preset, batch 1 (2 s window: 50 frames of 64×64, 200×80 log-mel); best of \(repeats) rounds.")
+        let c = configuration
+        print("Forward convolutions of the \(c.name) preset, batch 1 (2 s window: \(c.windowFrames) frames of \(c.cropHeight)×\(c.cropWidth), "
+              + "\(c.melFrames)×\(c.melBands) log-mel); best of \(repeats) rounds.")
         print("sgemm: OpenBLAS on the same (M,K)×(K,N) as the convolution's column matrix, timed in this run.")
         for peak in peaks { print(String(format: "peak sgemm 1024³ at %d thread(s): %.1f GFLOP/s", peak.threads, peak.gflops)) }
         for count in threadCounts {

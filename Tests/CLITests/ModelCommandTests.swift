@@ -44,6 +44,26 @@ import Testing
         }
     }
 
+    @Test func benchOpsDerivesEachPresetsShapesFromItsConfiguration() throws {
+        let expected = [
+            "seed": ["visual.layer4.conv2 256→256 k3×3×3 @50×2×2", "audio.layer4.conv2 256→256 k3×3 @3×25",
+                     "artifact.hf2 32→64 k3×3×3 s1×2×2 @50×32×32"],
+            "compact": ["visual.layer1 16→16 k3×3×3 @50×12×12", "visual.layer4.conv2 64→64 k3×3×3 @50×2×2",
+                        "audio.layer4.conv2 64→64 k3×3 @3×25", "temporal.k7 128→128 k7 @50",
+                        "artifact.hf2 8→16 k3×3×3 s1×2×2 @50×24×24"],
+        ]
+        for (preset, labels) in expected {
+            let names = labels.map { String($0.split(separator: " ")[0]) }.joined(separator: ",")
+            let outcome = try CommandRunner.run(["bench", "ops", "--preset", preset, "--shapes", names, "--threads", "1",
+                                                 "--repeats", "1", "--json"])
+            #expect(outcome.status == 0, "\(outcome.stderr)")
+            let rows = try #require(try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [[String: Any]])
+            #expect(rows.compactMap { $0["shape"] as? String } == labels, "\(preset)")
+        }
+        let unknown = try CommandRunner.run(["bench", "ops", "--preset", "tiny"])
+        #expect(unknown.status != 0 && unknown.stderr.contains("seed or compact"))
+    }
+
     @Test func benchOpsRejectsUnknownShapeNames() throws {
         let outcome = try CommandRunner.run(["bench", "ops", "--shapes", "visual.nosuch"])
         #expect(outcome.status != 0)
