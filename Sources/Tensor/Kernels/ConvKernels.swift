@@ -245,18 +245,14 @@ extension Kernels {
     }
 
     /// Forward convolution of a batch: `x: (B, C, D, H, W), w: (M, C, kd, kh, kw), bias: (M)?
-    /// → y: (B, M, Do, Ho, Wo)`, directly in AVX-512 registers for the stems' stride-2 7-wide
-    /// kernels where the processor has them (``strideTwoApplies(_:)``), else by Winograd's F(4×4, 3×3) or F(2×2, 3×3) where it pays (and `allowWinograd`),
-    /// else directly in AVX-512 registers for unit-stride kernels on small planes (``unitStrideApplies(_:)``),
+    /// → y: (B, M, Do, Ho, Wo)`, by Winograd's F(4×4, 3×3) or F(2×2, 3×3) where it pays (and
+    /// `allowWinograd`), else directly in AVX-512 registers on small planes at stride 1 or 2 where
+    /// the processor has them (``directApplies(_:)``: the stems, the compact preset's blocks),
     /// else by per-frame columns where the kernel has several temporal taps (all taps in one sgemm
     /// per frame tile up to ``stackedTapsLimit`` outputs, one sgemm per tap above), else as vol2col
     /// tiles and sgemm.
     static func convForward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>?,
                             _ y: UnsafeMutablePointer<Float>, batch: Int, _ g: ConvGeometry, allowWinograd: Bool = true) {
-        if strideTwoApplies(g) {
-            strideTwoForward(x, w, bias, y, batch: batch, g)
-            return
-        }
         if allowWinograd && winogradApplies(g) {
             if winograd4Applies(g) {
                 winograd4Forward(x, w, bias, y, batch: batch, g)
@@ -265,8 +261,8 @@ extension Kernels {
             }
             return
         }
-        if unitStrideApplies(g) {
-            unitStrideForward(x, w, bias, y, batch: batch, g)
+        if directApplies(g) {
+            directForward(x, w, bias, y, batch: batch, g)
             return
         }
         if temporalTapsApply(g) {

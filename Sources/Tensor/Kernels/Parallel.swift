@@ -42,7 +42,7 @@ public enum Engine {
         BufferCache.shared.purge()
     }
 
-    /// Whether the processor can run the AVX-512 kernels (the stems' direct convolution).
+    /// Whether the processor can run the AVX-512 kernels (the direct convolution on small planes).
     public static var wideKernelsSupported: Bool { Kernels.wideKernelsSupported }
 
     /// Whether convolutions use the AVX-512 kernels where they apply: on by default where

@@ -1,113 +1,88 @@
-/// A direct convolution at stride 1 over small planes — the residual blocks of the compact preset
-/// and the audio encoder — held in 512-bit registers.
+/// A direct convolution over small planes held in 512-bit registers: the stems, the compact
+/// preset's residual blocks, the audio encoder's, the artifact branch's high-frequency path.
 ///
 /// This module is compiled for AVX-512 (`-target-cpu skylake-avx512`, Package.swift); the Tensor
 /// module calls it only after checking that the processor supports AVX-512
 /// (`Kernels.wideKernelsSupported`). Nothing here may be inlined into other modules.
 ///
-/// The input arrives zero-padded, each `(channel, depth)` plane `paddedHeight × paddedWidth`
-/// values stored row after row at `planeStride` floats apart. Output position `(oy, ox)` of a
-/// plane is numbered `q = oy · paddedWidth + ox`, so tap `(ky, kx)` of every position is the
-/// padded plane read at `q + ky · paddedWidth + kx`: one unaligned vector load covers 16
-/// consecutive positions, rows included. The positions with `ox ≥ outWidth` (the last
-/// `kernelWidth − 1` of each row) are computed and dropped.
+/// The caller lays the input out as planes in which **every tap of every output is a fixed offset
+/// from the output's position**: output `(oy, ox)` of a plane is numbered `q = oy · rowStride + ox`,
+/// and tap `t` reads `input[od · depthStride + q + offsets[t]]`. For a unit stride the planes are
+/// the zero-padded input (`rowStride` its padded width); for stride 2 along rows or columns they are
+/// its phases (the even and odd rows and columns, each contiguous), so that a strided tap is still a
+/// plain offset (`Kernels.directGeometry`). One unaligned vector load then covers 16 consecutive
+/// positions, rows included; the positions with `ox ≥ outWidth` at the end of each row are
+/// computed and dropped.
 ///
-/// `padded: (C, paddedDepths, planeStride)`, `packedWeights: (M/8, C·kd·kh·kw, 8)` — the weights
-/// `w: (M, C, kd, kh, kw)` of 8 output channels side by side per tap — and
+/// `packedWeights: (M/8, taps, 8)` — 8 output channels side by side per tap — and
 /// `y: (M, Do, Ho, Wo)` for one batch element:
-/// `y[m, od, oy, ox] = bias[m] + Σ_{c, t, ky, kx} w[m, c, t, ky, kx] · padded[c, od + t, (oy + ky)·paddedWidth + ox + kx]`.
+/// `y[m, od, oy, ox] = bias[m] + Σ_t w[m, t] · input[od · depthStride + oy · rowStride + ox + offsets[t]]`.
 /// Blocks of 8 output channels × 2 vectors of 16 positions (16 accumulators) are summed tap by tap
 /// in registers and stored once.
-public enum UnitStrideConvolution {
-    /// The sizes of one call. `vectors = ⌈outHeight · paddedWidth / 16⌉` and
-    /// `planeStride ≥ 16 · vectors + (kernelHeight − 1) · paddedWidth + kernelWidth − 1` so that
-    /// every vector load stays inside the padded input.
+public enum DirectConvolution {
+    /// The sizes of one call. `vectors = ⌈outHeight · rowStride / 16⌉`; the input must extend
+    /// `16 · vectors + max(offsets)` floats past `(outDepth − 1) · depthStride` so that every
+    /// vector load stays inside it.
     public struct Geometry: Sendable {
-        public var inChannels: Int
         public var outChannels: Int
-        public var kernelDepth: Int
-        public var kernelHeight: Int
-        public var kernelWidth: Int
         public var outDepth: Int
         public var outHeight: Int
         public var outWidth: Int
-        public var paddedDepths: Int
-        public var paddedWidth: Int
-        public var planeStride: Int
-        public var vectors: Int
+        /// Positions per output row in the input planes (≥ `outWidth`).
+        public var rowStride: Int
+        /// Floats from one output depth's planes to the next.
+        public var depthStride: Int
+        /// Taps per output channel (the length of `offsets`).
+        public var taps: Int
 
-        public init(inChannels: Int, outChannels: Int, kernelDepth: Int, kernelHeight: Int, kernelWidth: Int,
-                    outDepth: Int, outHeight: Int, outWidth: Int, paddedDepths: Int, paddedWidth: Int,
-                    planeStride: Int, vectors: Int) {
-            self.inChannels = inChannels; self.outChannels = outChannels
-            self.kernelDepth = kernelDepth; self.kernelHeight = kernelHeight; self.kernelWidth = kernelWidth
-            self.outDepth = outDepth; self.outHeight = outHeight; self.outWidth = outWidth
-            self.paddedDepths = paddedDepths; self.paddedWidth = paddedWidth
-            self.planeStride = planeStride; self.vectors = vectors
+        public init(outChannels: Int, outDepth: Int, outHeight: Int, outWidth: Int, rowStride: Int, depthStride: Int, taps: Int) {
+            self.outChannels = outChannels; self.outDepth = outDepth; self.outHeight = outHeight; self.outWidth = outWidth
+            self.rowStride = rowStride; self.depthStride = depthStride; self.taps = taps
         }
 
         /// Output channels per register block (`outChannels` must be a multiple).
         public static let channelBlock = 8
         /// Output positions per vector.
         public static let vectorWidth = 16
-        /// The floats of the staging buffer ``UnitStrideConvolution/forward(padded:packedWeights:bias:output:stage:geometry:depth:block:)`` needs.
+        /// Position vectors per output plane.
+        public var vectors: Int { (outHeight * rowStride + Self.vectorWidth - 1) / Self.vectorWidth }
+        /// The floats of the staging buffer ``DirectConvolution/forward(input:offsets:packedWeights:bias:output:stage:geometry:depth:block:)`` needs.
         public var stageCount: Int { Self.channelBlock * vectors * Self.vectorWidth }
-        /// Taps per output channel: `C · kd · kh · kw`.
-        public var taps: Int { inChannels * kernelDepth * kernelHeight * kernelWidth }
     }
 
     /// Computes output depth `depth` of output channels `8·block ..< 8·block + 8` into `y`,
     /// using `stage` (``Geometry/stageCount`` floats) for the positions before the dropped columns
-    /// are removed. `bias: (M)` or nil.
+    /// are removed. `offsets: (taps)`, `bias: (M)` or nil.
     @inline(never)
-    public static func forward(padded: UnsafePointer<Float>, packedWeights: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                               output y: UnsafeMutablePointer<Float>, stage: UnsafeMutablePointer<Float>,
-                               geometry g: Geometry, depth od: Int, block: Int) {
+    public static func forward(input: UnsafePointer<Float>, offsets: UnsafePointer<Int>, packedWeights: UnsafePointer<Float>,
+                               bias: UnsafePointer<Float>?, output y: UnsafeMutablePointer<Float>,
+                               stage: UnsafeMutablePointer<Float>, geometry g: Geometry, depth od: Int, block: Int) {
         let m0 = block * Geometry.channelBlock
-        let taps = g.taps
-        let weights = packedWeights + block * taps * Geometry.channelBlock
-        let stagePlane = g.vectors * Geometry.vectorWidth
+        let weights = packedWeights + block * g.taps * Geometry.channelBlock
+        let base = input + od * g.depthStride
+        let vectors = g.vectors
+        let stagePlane = vectors * Geometry.vectorWidth
         var v = 0
-        while v < g.vectors {
+        while v < vectors {
             let q0 = v * Geometry.vectorWidth
             var acc = Accumulators(bias.map { $0 + m0 })
-            if v + 1 < g.vectors {
-                accumulate(&acc, pair: true, padded: padded + q0, weights: weights, geometry: g, depth: od)
+            if v + 1 < vectors {
+                for t in 0..<g.taps { acc.addPair(base + q0 + offsets[t], weights + t * Geometry.channelBlock) }
                 acc.store(stage + q0, plane: stagePlane, pair: true)
                 v += 2
             } else {
-                accumulate(&acc, pair: false, padded: padded + q0, weights: weights, geometry: g, depth: od)
+                for t in 0..<g.taps { acc.addSingle(base + q0 + offsets[t], weights + t * Geometry.channelBlock) }
                 acc.store(stage + q0, plane: stagePlane, pair: false)
                 v += 1
             }
         }
-        // Drop the last kernelWidth − 1 positions of every row.
+        // Drop the positions past outWidth at the end of every row.
         let plane = g.outHeight * g.outWidth
         for j in 0..<Geometry.channelBlock {
             let source = stage + j * stagePlane
             let destination = y + ((m0 + j) * g.outDepth + od) * plane
             for oy in 0..<g.outHeight {
-                (destination + oy * g.outWidth).update(from: source + oy * g.paddedWidth, count: g.outWidth)
-            }
-        }
-    }
-
-    /// Adds every tap into `acc`: both vectors when `pair`, else the first. `padded` points at
-    /// the first position of the vectors in channel 0, depth 0.
-    @inline(__always)
-    private static func accumulate(_ acc: inout Accumulators, pair: Bool, padded: UnsafePointer<Float>,
-                                   weights: UnsafePointer<Float>, geometry g: Geometry, depth od: Int) {
-        var w = weights
-        for c in 0..<g.inChannels {
-            for t in 0..<g.kernelDepth {
-                let plane = padded + (c * g.paddedDepths + od + t) * g.planeStride
-                for ky in 0..<g.kernelHeight {
-                    let row = plane + ky * g.paddedWidth
-                    for kx in 0..<g.kernelWidth {
-                        if pair { acc.addPair(row + kx, w) } else { acc.addSingle(row + kx, w) }
-                        w += Geometry.channelBlock
-                    }
-                }
+                (destination + oy * g.outWidth).update(from: source + oy * g.rowStride, count: g.outWidth)
             }
         }
     }

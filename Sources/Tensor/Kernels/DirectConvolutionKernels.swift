@@ -1,0 +1,166 @@
+import Foundation
+import TensorWideKernels
+
+/// Convolutions over small planes at stride 1 or 2 — the compact preset's residual blocks, the
+/// audio encoder's, the artifact branch's high-frequency path — computed directly in AVX-512
+/// registers (`TensorWideKernels.DirectConvolution`) where the processor has them.
+///
+/// As columns and sgemm, a 3×3×3 convolution of 8–64 channels on a 12×12 or 24×24 plane copies
+/// every input value up to 27 times into the column matrix and OpenBLAS packs it again, for
+/// products too small to amortise either; the direct kernel reads the zero-padded input — split
+/// into its even and odd rows and columns where the stride is 2 — with one vector load per tap and
+/// keeps 8 channels × 32 positions in registers (Docs/tensor-engine.md, *Small planes*). Used where
+/// at least 70 % of the vector lanes are real outputs, at most ``directMaxTaps`` taps per output,
+/// and only where Winograd's algorithm does not apply. The backward pass is unchanged.
+extension Kernels {
+    /// Whether this processor and kernel run AVX-512 code: the flags the wide module is compiled
+    /// for (`-target-cpu skylake-avx512`) must all be in `/proc/cpuinfo` (Linux lists them only when
+    /// the kernel saves the 512-bit registers).
+    static let wideKernelsSupported: Bool = {
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return false }
+        let flags = Set(line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == ":" }).map(String.init))
+        return ["avx2", "fma", "avx512f", "avx512bw", "avx512dq", "avx512vl", "avx512cd"].allSatisfy(flags.contains)
+    }()
+
+    /// The least share of the kernel's vector lanes that must be real outputs.
+    static let directLaneShare = 0.7
+    /// The most taps per output channel (`C·kd·kh·kw`), set by measurement: the compact preset's
+    /// 32-channel 3×3×3 blocks (864 taps) ran 1.5× faster directly, the seed preset's
+    /// 128–256-channel audio and temporal convolutions (1 152–2 304 taps) as fast or faster as
+    /// columns and sgemm. Up to 1 024 taps a block's weights (8 channels, 32 bytes a tap) fit the
+    /// 32 KiB level-1 data cache of this machine's cores (Docs/tensor-engine.md, *Small planes*).
+    static let directMaxTaps = 1024
+
+    /// How a convolution's input is laid out for the direct kernel: per input channel, one plane
+    /// per stride phase `(row mod sh, column mod sw)` and padded depth, each `planeRows ×
+    /// planeColumns` (the padded input's rows and columns of that phase) at `planeStride` floats.
+    struct DirectLayout {
+        var rowPhases: Int
+        var columnPhases: Int
+        var paddedDepths: Int
+        var planeRows: Int
+        var planeColumns: Int
+        var planeStride: Int
+        var kernel: DirectConvolution.Geometry
+
+        /// Floats of the laid-out input of one batch element.
+        func inputCount(inChannels: Int) -> Int { inChannels * rowPhases * columnPhases * paddedDepths * planeStride }
+    }
+
+    static func directApplies(_ g: ConvGeometry) -> Bool {
+        guard Engine.usesWideKernels, g.stride[0] == 1, (1...2).contains(g.stride[1]), (1...2).contains(g.stride[2]),
+              !g.isPointwise, g.rows <= directMaxTaps,
+              g.outChannels % DirectConvolution.Geometry.channelBlock == 0 else { return false }
+        let k = directLayout(g).kernel
+        return Double(k.outHeight * k.outWidth) >= directLaneShare * Double(k.vectors * DirectConvolution.Geometry.vectorWidth)
+    }
+
+    static func directLayout(_ g: ConvGeometry) -> DirectLayout {
+        let (sh, sw) = (g.stride[1], g.stride[2])
+        let (kh, kw) = (g.kernel[1], g.kernel[2])
+        let rows = (g.input[1] + 2 * g.padding[1] + sh - 1) / sh
+        let columns = (g.input[2] + 2 * g.padding[2] + sw - 1) / sw
+        let reach = (kh - 1) / sh * columns + (kw - 1) / sw  // the farthest tap within a plane
+        var kernel = DirectConvolution.Geometry(outChannels: g.outChannels, outDepth: g.output[0], outHeight: g.output[1],
+                                                outWidth: g.output[2], rowStride: columns, depthStride: 0, taps: g.rows)
+        let planeStride = max(rows * columns, kernel.vectors * DirectConvolution.Geometry.vectorWidth + reach)
+        kernel.depthStride = planeStride
+        return DirectLayout(rowPhases: sh, columnPhases: sw, paddedDepths: g.input[0] + 2 * g.padding[0],
+                            planeRows: rows, planeColumns: columns, planeStride: planeStride, kernel: kernel)
+    }
+
+    /// Each tap's offset from an output's position in the laid-out input, in the weights' order
+    /// `(c, t, ky, kx)`.
+    static func directOffsets(_ g: ConvGeometry, _ l: DirectLayout) -> [Int] {
+        let (sh, sw) = (l.rowPhases, l.columnPhases)
+        var offsets: [Int] = []
+        offsets.reserveCapacity(g.rows)
+        for c in 0..<g.inChannels {
+            for t in 0..<g.kernel[0] {
+                for ky in 0..<g.kernel[1] {
+                    for kx in 0..<g.kernel[2] {
+                        let plane = ((c * sh + ky % sh) * sw + kx % sw) * l.paddedDepths + t
+                        offsets.append(plane * l.planeStride + ky / sh * l.planeColumns + kx / sw)
+                    }
+                }
+            }
+        }
+        return offsets
+    }
+
+    /// `y: (B, M, Do, Ho, Wo)` from `x: (B, C, D, H, W)`, `w: (M, C, kd, kh, kw)`, `bias: (M)?`
+    /// (``directApplies(_:)`` must hold). The weights are packed once; each batch element is laid
+    /// out once and its (output depth, 8-channel block) pairs are shared out over the threads.
+    static func directForward(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>?,
+                              _ y: UnsafeMutablePointer<Float>, batch: Int, _ g: ConvGeometry) {
+        let l = directLayout(g), k = l.kernel
+        let blockWidth = DirectConvolution.Geometry.channelBlock
+        let blocks = g.outChannels / blockWidth, taps = k.taps
+        let offsets = directOffsets(g, l)
+        withScratch(g.outChannels * taps) { packed in
+            // packed[block, tap, j] = w[8·block + j, tap]
+            for block in 0..<blocks {
+                for j in 0..<blockWidth {
+                    let source = w + (block * blockWidth + j) * taps, destination = packed + block * taps * blockWidth + j
+                    for tap in 0..<taps { destination[tap * blockWidth] = source[tap] }
+                }
+            }
+            withScratch(l.inputCount(inChannels: g.inChannels)) { input in
+                offsets.withUnsafeBufferPointer { offsets in
+                    for b in 0..<batch {
+                        fillDirectInput(x + b * g.inChannels * g.inputVolume, input, g, l)
+                        let yb = y + b * g.outChannels * g.outputVolume
+                        parallelFor(k.outDepth * blocks, grain: 1) { items in
+                            withScratch(k.stageCount) { stage in
+                                for item in items {
+                                    DirectConvolution.forward(input: input, offsets: offsets.baseAddress!, packedWeights: packed,
+                                                              bias: bias, output: yb, stage: stage, geometry: k,
+                                                              depth: item / blocks, block: item % blocks)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Lays out one batch element `x: (C, D, H, W)` as ``DirectLayout`` says:
+    /// `input[((c·sh + pr)·sw + pc)·Dp + dp, r·planeColumns + j] = x[c, dp − pd, r·sh + pr − ph, j·sw + pc − pw]`,
+    /// zero outside `x` and in each plane's slack.
+    static func fillDirectInput(_ x: UnsafePointer<Float>, _ input: UnsafeMutablePointer<Float>, _ g: ConvGeometry,
+                                _ l: DirectLayout) {
+        let (D, H, W) = (g.input[0], g.input[1], g.input[2])
+        let (pd, ph, pw) = (g.padding[0], g.padding[1], g.padding[2])
+        let (sh, sw) = (l.rowPhases, l.columnPhases)
+        let planesPerItem = sh * sw
+        parallelFor(g.inChannels * l.paddedDepths, grain: max(1, elementwiseGrain / max(1, planesPerItem * l.planeStride))) { range in
+            for item in range {
+                let c = item / l.paddedDepths, dp = item % l.paddedDepths, d = dp - pd
+                for pr in 0..<sh {
+                    for pc in 0..<sw {
+                        let plane = input + (((c * sh + pr) * sw + pc) * l.paddedDepths + dp) * l.planeStride
+                        plane.update(repeating: 0, count: l.planeStride)
+                        guard d >= 0, d < D else { continue }
+                        // Plane columns j whose input column j·sw + pc − pw lies in 0..<W.
+                        let first = max(0, (pw - pc + sw - 1) / sw)
+                        let last = W - 1 + pw - pc
+                        let end = last < 0 ? 0 : min(l.planeColumns, last / sw + 1)
+                        guard first < end else { continue }
+                        for r in 0..<l.planeRows {
+                            let iy = r * sh + pr - ph
+                            guard iy >= 0, iy < H else { continue }
+                            let source = x + ((c * D + d) * H + iy) * W, row = plane + r * l.planeColumns
+                            if sw == 1 {
+                                (row + first).update(from: source + first - pw, count: end - first)
+                            } else {
+                                for j in first..<end { row[j] = source[j * sw + pc - pw] }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
