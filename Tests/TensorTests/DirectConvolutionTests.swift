@@ -90,7 +90,8 @@ struct DirectConvolutionTests {
         #expect(!Kernels.directApplies(geometry(16, 12, plane: [12, 12])))  // M not a multiple of 8
         #expect(Kernels.directApplies(geometry(37, 32, plane: [12, 12])))   // 999 taps per output
         #expect(!Kernels.directApplies(geometry(38, 32, plane: [12, 12])))  // 1 026: the weights leave the L1 cache
-        #expect(Kernels.directApplies(geometry(16, 32, plane: [12, 12], stride: [1, 2, 2])))  // 36 of 48 (phase width 7)
+        #expect(Kernels.directApplies(geometry(16, 32, plane: [24, 24], stride: [1, 2, 2])))  // 144 of 176 (phase width 13)
+        #expect(!Kernels.directApplies(geometry(16, 32, plane: [12, 12], stride: [1, 2, 2]))) // 6 × 6 outputs: columns are faster
         #expect(!Kernels.directApplies(geometry(32, 64, plane: [6, 6], stride: [1, 2, 2])))   // 9 of 16
         #expect(Kernels.directApplies(geometry(3, 64, plane: [64, 64], kernel: [3, 7, 7], stride: [1, 2, 2], padding: [1, 3, 3])))  // the seed stem
         #expect(!Kernels.directApplies(geometry(16, 32, plane: [12, 12], stride: [2, 1, 1])))  // temporal stride

@@ -32,6 +32,11 @@ extension Kernels {
     /// 32 KiB level-1 data cache of this machine's cores (Docs/tensor-engine.md, *Small planes*).
     static let directMaxTaps = 1024
 
+    /// The fewest outputs per plane at stride 2: at 6 × 6 (the compact preset's 16 → 32 block) the
+    /// kernel re-reads four phase planes per input channel for only three vectors of positions and
+    /// ran 1.5× slower than columns and sgemm; from 10 × 25 up it was as fast or faster.
+    static let directStridedMinimumOutputs = 64
+
     /// How a convolution's input is laid out for the direct kernel: per input channel, one plane
     /// per stride phase `(row mod sh, column mod sw)` and padded depth, each `planeRows ×
     /// planeColumns` (the padded input's rows and columns of that phase) at `planeStride` floats.
@@ -53,6 +58,7 @@ extension Kernels {
               !g.isPointwise, g.rows <= directMaxTaps,
               g.outChannels % DirectConvolution.Geometry.channelBlock == 0 else { return false }
         let k = directLayout(g).kernel
+        if g.stride != [1, 1, 1] && k.outHeight * k.outWidth < directStridedMinimumOutputs { return false }
         return Double(k.outHeight * k.outWidth) >= directLaneShare * Double(k.vectors * DirectConvolution.Geometry.vectorWidth)
     }
 
