@@ -143,8 +143,9 @@ enum Kernels {
         }
     }
 
-    /// Threads a kernel may use from the calling thread: `Engine.threadCount`, or 1 inside an
-    /// iteration of ``concurrently``.
+    /// Threads a kernel may use from the calling thread: 1 inside an iteration of ``concurrently``,
+    /// else this thread's ``Engine/withThreadCount(_:_:)`` count if it set one, else
+    /// `Engine.threadCount`.
     static var availableThreads: Int {
         if pthread_getspecific(parallelRegionKey) != nil { return 1 }
         if let override = pthread_getspecific(threadCountOverrideKey) { return Int(bitPattern: override) }
