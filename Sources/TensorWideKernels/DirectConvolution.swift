@@ -18,7 +18,10 @@
 /// `y: (M, Do, Ho, Wo)` for one batch element:
 /// `y[m, od, oy, ox] = bias[m] + Σ_t w[m, t] · input[od · depthStride + oy · rowStride + ox + offsets[t]]`.
 /// Blocks of 8 output channels × 2 vectors of 16 positions (16 accumulators) are summed tap by tap
-/// in registers and stored once.
+/// in registers. The taps go in chunks (``Geometry/tapChunk``): each chunk sweeps the whole plane,
+/// its partial sums parked in the staging buffer, so that the input lines and weights one chunk
+/// reads stay in the level-1 cache from one vector pair to the next instead of every vector pair
+/// walking all taps of all input channels.
 public enum DirectConvolution {
     /// The sizes of one call. `vectors = ⌈outHeight · rowStride / 16⌉`; the input must extend
     /// `16 · vectors + max(offsets)` floats past `(outDepth − 1) · depthStride` so that every
@@ -34,6 +37,9 @@ public enum DirectConvolution {
         public var depthStride: Int
         /// Taps per output channel (the length of `offsets`).
         public var taps: Int
+        /// Taps summed over every position of the plane before the next ones are read; the sums
+        /// wait in the staging buffer in between (0: all taps at once).
+        public var tapChunk: Int = 0
 
         public init(outChannels: Int, outDepth: Int, outHeight: Int, outWidth: Int, rowStride: Int, depthStride: Int, taps: Int) {
             self.outChannels = outChannels; self.outDepth = outDepth; self.outHeight = outHeight; self.outWidth = outWidth
@@ -62,19 +68,26 @@ public enum DirectConvolution {
         let base = input + od * g.depthStride
         let vectors = g.vectors
         let stagePlane = vectors * Geometry.vectorWidth
-        var v = 0
-        while v < vectors {
-            let q0 = v * Geometry.vectorWidth
-            var acc = Accumulators(bias.map { $0 + m0 })
-            if v + 1 < vectors {
-                for t in 0..<g.taps { acc.addPair(base + q0 + offsets[t], weights + t * Geometry.channelBlock) }
-                acc.store(stage + q0, plane: stagePlane, pair: true)
-                v += 2
-            } else {
-                for t in 0..<g.taps { acc.addSingle(base + q0 + offsets[t], weights + t * Geometry.channelBlock) }
-                acc.store(stage + q0, plane: stagePlane, pair: false)
-                v += 1
+        let chunk = g.tapChunk > 0 ? g.tapChunk : g.taps
+        var t0 = 0
+        while t0 < g.taps {
+            let t1 = min(t0 + chunk, g.taps)
+            var v = 0
+            while v < vectors {
+                let q0 = v * Geometry.vectorWidth
+                let pair = v + 1 < vectors
+                var acc = t0 == 0 ? Accumulators(bias.map { $0 + m0 })
+                                  : Accumulators(loading: stage + q0, plane: stagePlane, pair: pair)
+                if pair {
+                    for t in t0..<t1 { acc.addPair(base + q0 + offsets[t], weights + t * Geometry.channelBlock) }
+                    v += 2
+                } else {
+                    for t in t0..<t1 { acc.addSingle(base + q0 + offsets[t], weights + t * Geometry.channelBlock) }
+                    v += 1
+                }
+                acc.store(stage + q0, plane: stagePlane, pair: pair)
             }
+            t0 = t1
         }
         // Drop the positions past outWidth at the end of every row.
         let plane = g.outHeight * g.outWidth
@@ -136,6 +149,23 @@ private struct Accumulators {
         a2 = a2.addingProduct(x, SIMD16(repeating: w[2])); a3 = a3.addingProduct(x, SIMD16(repeating: w[3]))
         a4 = a4.addingProduct(x, SIMD16(repeating: w[4])); a5 = a5.addingProduct(x, SIMD16(repeating: w[5]))
         a6 = a6.addingProduct(x, SIMD16(repeating: w[6])); a7 = a7.addingProduct(x, SIMD16(repeating: w[7]))
+    }
+
+    /// Continues the sums stored by ``store(_:plane:pair:)``.
+    @inline(__always)
+    init(loading stage: UnsafeMutablePointer<Float>, plane: Int, pair: Bool) {
+        a0 = Self.get(stage); a1 = Self.get(stage + plane); a2 = Self.get(stage + 2 * plane); a3 = Self.get(stage + 3 * plane)
+        a4 = Self.get(stage + 4 * plane); a5 = Self.get(stage + 5 * plane); a6 = Self.get(stage + 6 * plane); a7 = Self.get(stage + 7 * plane)
+        guard pair else { return }
+        let second = stage + 16
+        b0 = Self.get(second); b1 = Self.get(second + plane); b2 = Self.get(second + 2 * plane); b3 = Self.get(second + 3 * plane)
+        b4 = Self.get(second + 4 * plane); b5 = Self.get(second + 5 * plane); b6 = Self.get(second + 6 * plane)
+        b7 = Self.get(second + 7 * plane)
+    }
+
+    @inline(__always)
+    static func get(_ source: UnsafeMutablePointer<Float>) -> SIMD16<Float> {
+        UnsafeRawPointer(source).loadUnaligned(as: SIMD16<Float>.self)
     }
 
     /// Stores channel `j`'s vectors at `stage + j · plane` (the second vector 16 further when `pair`).
