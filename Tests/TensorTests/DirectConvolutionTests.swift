@@ -25,7 +25,7 @@ struct DirectConvolutionTests {
         ([1, 3, 4, 48, 48], [8, 3, 3, 3, 3], [1, 2, 2], [1, 1, 1]),     // the compact high-frequency path's first convolution
         ([1, 8, 3, 25, 23], [16, 8, 3, 3, 3], [1, 2, 2], [1, 1, 1]),    // odd sides at stride 2
         ([1, 16, 1, 10, 25], [16, 16, 1, 3, 3], [1, 2, 1], [0, 1, 1]),  // stride 2 along rows only (audio stages 3 and 4)
-        ([1, 5, 3, 9, 14], [8, 5, 3, 3, 3], [1, 1, 1], [1, 1, 1]),      // 135 taps: chunks of 108 and 27
+        ([1, 5, 3, 15, 20], [8, 5, 3, 3, 3], [1, 2, 2], [1, 1, 1]),     // chunks of 4 channels and 1
     ])
     func matchesDefinition(input: [Int], kernel: [Int], stride: [Int], padding: [Int]) throws {
         let g = ConvGeometry(inChannels: input[1], outChannels: kernel[0], input: Array(input[2...]),
@@ -41,14 +41,15 @@ struct DirectConvolutionTests {
     }
 
     @Test func tapsGoInChunksOfWholeInputChannels() {
-        func chunk(_ channels: Int, _ kernel: [Int]) -> Int {
+        func chunk(_ channels: Int, _ kernel: [Int], stride: Int) -> Int {
             Kernels.directTapChunk(ConvGeometry(inChannels: channels, outChannels: 8, input: [8, 16, 16], kernel: kernel,
-                                                stride: [1, 1, 1], padding: [0, 0, 0]))
+                                                stride: [1, stride, stride], padding: [0, 0, 0]))
         }
-        #expect(chunk(32, [3, 3, 3]) == 108)  // four channels of 27 taps
-        #expect(chunk(3, [3, 7, 7]) == 147)   // one channel of 147 taps, more than the aim
-        #expect(chunk(64, [1, 3, 3]) == 126)  // fourteen channels of 9
-        #expect(chunk(4, [1, 1, 7]) == 28)    // all taps where they are fewer
+        #expect(chunk(32, [3, 3, 3], stride: 2) == 108)  // 12 planes a channel: four channels of 27 taps
+        #expect(chunk(32, [3, 3, 3], stride: 1) == 432)  // 3 planes a channel: sixteen channels
+        #expect(chunk(16, [3, 3, 3], stride: 1) == 432)  // all taps where they fit
+        #expect(chunk(3, [3, 7, 7], stride: 2) == 441)   // a stem: 36 planes, whole
+        #expect(chunk(8, [7, 3, 3], stride: 2) == 63)    // 28 planes a channel: one channel at a time
     }
 
     @Test func twoAndOneDimensionalConvolutionsTakeItToo() throws {

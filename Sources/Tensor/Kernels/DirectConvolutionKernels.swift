@@ -32,16 +32,21 @@ extension Kernels {
     /// 32 KiB level-1 data cache of this machine's cores (Docs/tensor-engine.md, *Small planes*).
     static let directMaxTaps = 1024
 
-    /// About this many taps are summed over a whole plane before the next ones
-    /// (`DirectConvolution.Geometry.tapChunk`): whole input channels, at least one. The seed
-    /// preset's high-frequency block (32 channels × 27 taps on 16 × 16 outputs) ran 1.2–1.3× faster in
-    /// chunks of 108 taps than with all 864 at once; its stem (147 taps a channel) about as fast.
-    static let directChunkTaps = 128
+    /// The most input planes (one per input channel, depth tap and stride phase) whose taps are
+    /// summed over a whole output plane before the next ones (`DirectConvolution.Geometry.tapChunk`).
+    /// One vector pair reads about three rows of three cache lines from each, so 48 planes keep
+    /// its lines (about 27 KiB) in the 32 KiB level-1 cache until the next vector pair reuses two
+    /// thirds of them. Measured with the binaries alternated: the seed preset's high-frequency
+    /// block (32 channels × 3 depth taps × 4 phases = 384 planes) ran 1.3–1.9× faster in chunks
+    /// of 4 channels; the compact preset's blocks and both stems (≤ 48 planes) gained nothing from
+    /// chunks of one channel, so they stay whole.
+    static let directChunkPlanes = 48
 
-    /// The taps of one chunk for `g`: as many whole input channels as fit ``directChunkTaps``.
+    /// The taps of one chunk for `g`: as many whole input channels as ``directChunkPlanes``
+    /// allows, at least one; all taps where they fit.
     static func directTapChunk(_ g: ConvGeometry) -> Int {
-        let perChannel = g.kernelVolume
-        return min(g.rows, max(1, directChunkTaps / perChannel) * perChannel)
+        let planesPerChannel = g.kernel[0] * g.stride[1] * g.stride[2]
+        return min(g.rows, max(1, directChunkPlanes / planesPerChannel) * g.kernelVolume)
     }
 
     /// The fewest outputs per plane at stride 2: at 6 × 6 (the compact preset's 16 → 32 block) the
