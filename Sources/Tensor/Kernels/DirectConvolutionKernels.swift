@@ -39,7 +39,7 @@ extension Kernels {
     /// thirds of them. Measured with the binaries alternated: the seed preset's high-frequency
     /// block (32 channels × 3 depth taps × 4 phases = 384 planes) ran 1.3–1.9× faster in chunks
     /// of 4 channels; the compact preset's blocks and both stems (≤ 48 planes) gained nothing from
-    /// chunks of one channel, so they stay whole.
+    /// chunks of about 128 taps, so they stay whole.
     static let directChunkPlanes = 48
 
     /// The taps of one chunk for `g`: as many whole input channels as ``directChunkPlanes``
