@@ -9,7 +9,8 @@ import TensorWideKernels
 /// every input value up to 27 times into the column matrix and OpenBLAS packs it again, for
 /// products too small to amortise either; the direct kernel reads the zero-padded input — split
 /// into its even and odd rows and columns where the stride is 2 — with one vector load per tap and
-/// keeps 8 channels × 32 positions in registers (Docs/tensor-engine.md, *Small planes*). Used where
+/// keeps 8 channels × 32 positions in registers, taking the taps of many input channels in
+/// chunks (``directTapChunk(_:)``; Docs/tensor-engine.md, *Small planes*, *Taps in chunks*). Used where
 /// at least 70 % of the vector lanes are real outputs, at most ``directMaxTaps`` taps per output,
 /// and only where Winograd's algorithm does not apply. The backward pass is unchanged.
 extension Kernels {
@@ -38,8 +39,8 @@ extension Kernels {
     /// its lines (about 27 KiB) in the 32 KiB level-1 cache until the next vector pair reuses two
     /// thirds of them. Measured with the binaries alternated: the seed preset's high-frequency
     /// block (32 channels × 3 depth taps × 4 phases = 384 planes) ran 1.3–1.9× faster in chunks
-    /// of 4 channels; the compact preset's blocks and both stems (≤ 48 planes) gained nothing from
-    /// chunks of about 128 taps, so they stay whole.
+    /// of 4 channels; both stems and the compact blocks of up to 16 channels (≤ 48 planes) gained
+    /// nothing from chunks of about 128 taps, so they stay whole.
     static let directChunkPlanes = 48
 
     /// The taps of one chunk for `g`: as many whole input channels as ``directChunkPlanes``
