@@ -141,17 +141,22 @@ struct BenchOps: AsyncParsableCommand {
             c3("visual.layer2.conv2", v[1], v[1], [t] + v2, k: [3, 3, 3], p: [1, 1, 1]),
             c3("visual.layer2.shortcut", v[0], v[1], [t] + pooled, k: [1, 1, 1], s: [1, 2, 2], p: [0, 0, 0]),
             c3("visual.layer3.conv1", v[1], v[2], [t] + v2, k: [3, 3, 3], s: [1, 2, 2], p: [1, 1, 1]),
+            c3("visual.layer3.shortcut", v[1], v[2], [t] + v2, k: [1, 1, 1], s: [1, 2, 2], p: [0, 0, 0]),
             c3("visual.layer3.conv2", v[2], v[2], [t] + v3, k: [3, 3, 3], p: [1, 1, 1]),
             c3("visual.layer4.conv1", v[2], v[3], [t] + v3, k: [3, 3, 3], s: [1, 2, 2], p: [1, 1, 1]),
+            c3("visual.layer4.shortcut", v[2], v[3], [t] + v3, k: [1, 1, 1], s: [1, 2, 2], p: [0, 0, 0]),
             c3("visual.layer4.conv2", v[3], v[3], [t] + v4, k: [3, 3, 3], p: [1, 1, 1]),
             c2("audio.stem", 1, c.audioStemWidth, [c.melBands, c.melFrames], k: 7, s: [2, 2], p: 3),
             c2("audio.layer1", c.audioStemWidth, a[0], a1, k: 3, p: 1),
             c2("audio.layer2.conv1", a[0], a[1], a1, k: 3, s: [2, 2], p: 1),
             c2("audio.layer2.conv2", a[1], a[1], a2, k: 3, p: 1),
+            c2("audio.layer2.shortcut", a[0], a[1], a1, k: 1, s: [2, 2], p: 0),
             c2("audio.layer3.conv1", a[1], a[2], a2, k: 3, s: [2, 1], p: 1),
             c2("audio.layer3.conv2", a[2], a[2], a3, k: 3, p: 1),
+            c2("audio.layer3.shortcut", a[1], a[2], a2, k: 1, s: [2, 1], p: 0),
             c2("audio.layer4.conv1", a[2], a[3], a3, k: 3, s: [2, 1], p: 1),
             c2("audio.layer4.conv2", a[3], a[3], a4, k: 3, p: 1),
+            c2("audio.layer4.shortcut", a[2], a[3], a3, k: 1, s: [2, 1], p: 0),
         ] + c.temporalKernelSizes.map { k in
             ConvShape(name: "temporal.k\(k)", input: [1, d, t], weight: [d, d, k], stride: [1], padding: [k / 2])
         } + [

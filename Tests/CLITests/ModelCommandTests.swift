@@ -47,7 +47,7 @@ import Testing
     @Test func benchOpsDerivesEachPresetsShapesFromItsConfiguration() throws {
         let expected = [
             "seed": ["visual.layer4.conv2 256→256 k3×3×3 @50×2×2", "audio.layer4.conv2 256→256 k3×3 @3×25",
-                     "artifact.hf2 32→64 k3×3×3 s1×2×2 @50×32×32"],
+                     "audio.layer4.shortcut 256→256 k1×1 s2×1 @5×25", "artifact.hf2 32→64 k3×3×3 s1×2×2 @50×32×32"],
             "compact": ["visual.layer1 16→16 k3×3×3 @50×12×12", "visual.layer4.conv2 64→64 k3×3×3 @50×2×2",
                         "audio.layer4.conv2 64→64 k3×3 @3×25", "temporal.k7 128→128 k7 @50",
                         "artifact.hf2 8→16 k3×3×3 s1×2×2 @50×24×24"],

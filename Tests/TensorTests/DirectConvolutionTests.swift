@@ -110,5 +110,6 @@ struct DirectConvolutionTests {
         #expect(!Kernels.directApplies(geometry(16, 32, plane: [12, 12], stride: [2, 1, 1])))  // temporal stride
         #expect(!Kernels.directApplies(geometry(16, 32, plane: [12, 12], stride: [1, 3, 3])))
         #expect(!Kernels.directApplies(geometry(16, 32, plane: [12, 12], kernel: [1, 1, 1], padding: [0, 0, 0])))  // pointwise
+        #expect(!Kernels.directApplies(geometry(64, 128, plane: [16, 16], kernel: [1, 1, 1], stride: [1, 2, 2], padding: [0, 0, 0])))  // a strided shortcut
     }
 }
