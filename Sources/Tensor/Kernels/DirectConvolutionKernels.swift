@@ -74,7 +74,7 @@ extension Kernels {
     /// Whether the direct kernel takes `g`. Never a 1×1×1 kernel: with or without stride it is one
     /// matrix product, and at stride 2 the layout would copy all four phase planes to read one
     /// (the seed preset's `visual.layer2.shortcut`, 64 → 128 at stride 2 on 16 × 16, took
-    /// 6.4–6.8 ms directly against 1.8–2.4 ms as one strided copy and sgemm, one thread, alternated).
+    /// 4.8–6.8 ms directly against 1.6–2.4 ms as one strided copy and sgemm, one thread, alternated).
     static func directApplies(_ g: ConvGeometry) -> Bool {
         guard Engine.usesWideKernels, g.stride[0] == 1, (1...2).contains(g.stride[1]), (1...2).contains(g.stride[2]),
               g.kernelVolume > 1, g.rows <= directMaxTaps,
