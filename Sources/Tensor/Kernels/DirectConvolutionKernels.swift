@@ -27,10 +27,11 @@ extension Kernels {
     /// The least share of the kernel's vector lanes that must be real outputs.
     static let directLaneShare = 0.7
     /// The most taps per output channel (`C·kd·kh·kw`), set by measurement: the compact preset's
-    /// 32-channel 3×3×3 blocks (864 taps) ran 1.5× faster directly, the seed preset's
-    /// 128–256-channel audio and temporal convolutions (1 152–2 304 taps) as fast or faster as
-    /// columns and sgemm. Up to 1 024 taps a block's weights (8 channels, 32 bytes a tap) fit the
-    /// 32 KiB level-1 data cache of this machine's cores (Docs/tensor-engine.md, *Small planes*).
+    /// 32-channel 3×3×3 blocks (864 taps) ran 1.5× faster directly, while the seed preset's
+    /// 128–256-channel audio and temporal convolutions (1 152–2 304 taps) and `visual.layer2.conv1`
+    /// (1 728) were as fast or faster as columns and sgemm — before the taps went in chunks and
+    /// again after (a 4 096-tap limit was slower on all but one of them; Docs/tensor-engine.md,
+    /// *Small planes*, *Tried in the seventeenth session*).
     static let directMaxTaps = 1024
 
     /// The most input planes (one per input channel, depth tap and stride phase) whose taps are
