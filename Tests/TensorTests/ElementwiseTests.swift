@@ -57,6 +57,27 @@ import Testing
         try checkGradients("pow", [positive]) { $0[0].pow(1.5) }
     }
 
+    /// Tensors large enough that the elementwise loops split into parts (two threads here,
+    /// whatever the machine has) give exactly the one-element-at-a-time results, forward and
+    /// backward, and gradient accumulation adds every element.
+    @Test func largeTensorsMatchElementByElement() throws {
+        try Engine.withThreadCount(2) {
+            let x = randomTensor([3, 50_000], seed: 7), row = randomTensor([50_000], seed: 8)
+            let xs = x.scalars, rs = row.scalars
+            #expect(x.relu().scalars == xs.map { Swift.max($0, 0) })
+            #expect(x.clamped(to: -0.25...0.5).scalars == xs.map { Swift.min(Swift.max($0, -0.25), 0.5) })
+            #expect((x * 3).scalars == xs.map { $0 * 3 })
+            #expect((-x).scalars == xs.map { -$0 })
+            #expect(try (x + row).scalars == xs.indices.map { xs[$0] + rs[$0 % 50_000] })
+            #expect(try (x - x).scalars.allSatisfy { $0 == 0 })
+            // relu's gradient, and x used twice so that the two gradients are accumulated.
+            let p = Parameter(x)
+            let loss = try (p.value.relu() + p.value * 2).sum()
+            try loss.backward()
+            #expect(p.grad?.scalars == xs.map { ($0 > 0 ? 1 : 0) + 2 })
+        }
+    }
+
     @Test func activationsForward() throws {
         let x = randomTensor([4, 6], seed: 8, in: -4...4)
         let xs = x.scalars.map(Double.init)

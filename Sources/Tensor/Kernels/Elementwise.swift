@@ -1,15 +1,44 @@
+/// A scalar function that ``Tensor`` applies elementwise, with its derivative. The kernels take it
+/// as a type, not a closure: their loops are then specialised for it and inline it, where a closure
+/// handed through the parallel loop is called once per element (ReLU that way took 4–7 % of the
+/// compact forward pass, `Docs/tensor-engine.md`, *Elementwise functions as types*).
+protocol ElementwiseFunction: Sendable {
+    /// `y = f(x)`.
+    func callAsFunction(_ x: Float) -> Float
+    /// `dy/dx` given the input `x` and the output `y`.
+    func derivative(_ x: Float, _ y: Float) -> Float
+}
+
+/// A binary scalar operator applied elementwise with broadcasting (a type for the same reason as
+/// ``ElementwiseFunction``).
+protocol ElementwiseOperator: Sendable {
+    func callAsFunction(_ a: Float, _ b: Float) -> Float
+}
+
 extension Kernels {
     /// `dst[i] = f(src[i])`, split across threads for large counts. `src` may equal `dst`.
     @inline(__always)
-    static func map(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, count: Int,
-                    _ f: (Float) -> Float) {
+    static func map<F: ElementwiseFunction>(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, count: Int,
+                                            _ f: F) {
         parallelFor(count, grain: elementwiseGrain) { range in
             for i in range { dst[i] = f(src[i]) }
         }
     }
 
-    /// `dst[i] = f(a[i], b[i])`, split across threads for large counts.
+    /// `dst[i] = f′(x[i], y[i]) · g[i]`: the gradient through ``map(_:_:count:_:)`` given its input
+    /// `x`, its output `y` and the output gradient `g`.
     @inline(__always)
+    static func mapGradient<F: ElementwiseFunction>(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>,
+                                                    _ g: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>,
+                                                    count: Int, _ f: F) {
+        parallelFor(count, grain: elementwiseGrain) { range in
+            for i in range { dst[i] = f.derivative(x[i], y[i]) * g[i] }
+        }
+    }
+
+    /// `dst[i] = f(a[i], b[i])`, split across threads for large counts. `f` is called once per
+    /// element: for small tensors only (the losses); the hot paths use ``map(_:_:count:_:)`` and
+    /// ``broadcastZip(_:_:_:_:_:_:_:)``.
     static func zip(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>,
                     count: Int, _ f: (Float, Float) -> Float) {
         parallelFor(count, grain: elementwiseGrain) { range in
@@ -17,8 +46,8 @@ extension Kernels {
         }
     }
 
-    /// `dst[i] = f(a[i], b[i], c[i])`, split across threads for large counts.
-    @inline(__always)
+    /// `dst[i] = f(a[i], b[i], c[i])`, split across threads for large counts; as ``zip(_:_:_:count:_:)``,
+    /// for small tensors only.
     static func zip3(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafePointer<Float>,
                      _ dst: UnsafeMutablePointer<Float>, count: Int, _ f: (Float, Float, Float) -> Float) {
         parallelFor(count, grain: elementwiseGrain) { range in
@@ -28,16 +57,21 @@ extension Kernels {
 
     /// `dst[i] += src[i]`.
     static func add(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, count: Int) {
-        zip(dst, src, dst, count: count) { $0 + $1 }
+        parallelFor(count, grain: elementwiseGrain) { range in
+            for i in range { dst[i] += src[i] }
+        }
     }
 
     /// `out = f(a, b)` with NumPy broadcasting of `aShape` and `bShape` to `outShape`.
     @inline(__always)
-    static func broadcastZip(_ a: UnsafePointer<Float>, _ aShape: [Int], _ b: UnsafePointer<Float>, _ bShape: [Int],
-                             _ out: UnsafeMutablePointer<Float>, _ outShape: [Int], _ f: (Float, Float) -> Float) {
+    static func broadcastZip<Op: ElementwiseOperator>(_ a: UnsafePointer<Float>, _ aShape: [Int], _ b: UnsafePointer<Float>,
+                                                      _ bShape: [Int], _ out: UnsafeMutablePointer<Float>, _ outShape: [Int],
+                                                      _ f: Op) {
         let count = outShape.elementCount
         if aShape == bShape {
-            zip(a, b, out, count: count, f)
+            parallelFor(count, grain: elementwiseGrain) { range in
+                for i in range { out[i] = f(a[i], b[i]) }
+            }
             return
         }
         let layout = BroadcastLayout(outShape: outShape, aShape: aShape, bShape: bShape)

@@ -5,31 +5,27 @@ import Foundation
 extension Tensor {
     /// `max(x, 0)` elementwise (derivative 0 at 0, as PyTorch).
     public func relu() -> Tensor {
-        map("relu", { Swift.max($0, 0) }, derivative: { x, _ in x > 0 ? 1 : 0 })
+        map("relu", ReLU())
     }
 
     /// GELU in its exact (erf) form: `x · Φ(x) = ½x(1 + erf(x/√2))`.
     public func gelu() -> Tensor {
-        map("gelu", { 0.5 * $0 * (1 + Foundation.erf($0 * Float(0.5).squareRoot())) }, derivative: { x, _ in
-            let cdf = 0.5 * (1 + Foundation.erf(x * Float(0.5).squareRoot()))
-            let pdf = Foundation.exp(-0.5 * x * x) / Float(2 * Double.pi).squareRoot()
-            return cdf + x * pdf
-        })
+        map("gelu", GELU())
     }
 
     /// The logistic function `1 / (1 + e⁻ˣ)`, computed without overflow.
     public func sigmoid() -> Tensor {
-        map("sigmoid", Tensor.logistic, derivative: { _, y in y * (1 - y) })
+        map("sigmoid", Logistic())
     }
 
     /// Hyperbolic tangent.
     public func tanh() -> Tensor {
-        map("tanh", { Foundation.tanh($0) }, derivative: { _, y in 1 - y * y })
+        map("tanh", HyperbolicTangent())
     }
 
     /// `log(1 + eˣ)`, computed without overflow; its derivative is the logistic function.
     public func softplus() -> Tensor {
-        map("softplus", Tensor.softplus, derivative: { x, _ in Tensor.logistic(x) })
+        map("softplus", Softplus())
     }
 
     static func logistic(_ x: Float) -> Float {

@@ -55,7 +55,7 @@ extension Tensor {
         }
         let y = Tensor.make(target) { out in
             withUnsafeBufferPointer { p in
-                Kernels.broadcastZip(p.baseAddress!, shape, p.baseAddress!, [], out, target) { x, _ in x }
+                Kernels.broadcastZip(p.baseAddress!, shape, p.baseAddress!, [], out, target, LeftOperand())
             }
         }
         let inShape = shape
