@@ -42,7 +42,7 @@ struct Scale: ElementwiseFunction {
     func derivative(_ x: Float, _ y: Float) -> Float { factor }
 }
 
-/// `a·x + c` (with `a` = ±1 exact: `x + c`, `c − x`).
+/// `a·x + c`; with `a` = 1 or −1 it is exactly `x + c` or `c − x`.
 struct AffineMap: ElementwiseFunction {
     var scale: Float
     var offset: Float
