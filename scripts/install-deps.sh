@@ -18,7 +18,7 @@ PACKAGES=(
   libespeak-ng-dev espeak-ng-data espeak-ng
   # recorded speech for the synthetic corpus (aligned in Sources/Synth/Resources/recorded-speech-alignments.json):
   # Allison Smith's English prompts (CC-BY-SA-3.0) and LibriVox sentences; see Docs/licences.md
-  asterisk-core-sounds-en-wav pocketsphinx-testdata
+  asterisk-core-sounds-en-wav asterisk-core-sounds-en-g722 pocketsphinx-testdata
   # face detection in ordinary video: OpenCV's published HAAR cascades (Intel BSD licence), read by our own evaluator
   opencv-data
   # face-tracking tests: dlib's example photos with 68-point landmark annotations (Boost licence)

@@ -40,6 +40,9 @@ struct SynthCommand: AsyncParsableCommand {
             help: "Fraction of clips whose speech is a recorded voice (Debian's asterisk and pocketsphinx recordings) instead of espeak-ng; default 0.3 where the recordings are installed.")
     var recordedSpeechFraction: Double?
 
+    @Option(help: "Which copy of Allison Smith's Asterisk prompts recorded speech uses: telephone (8 kHz, asterisk-core-sounds-en-wav; every corpus before this option) or wideband (the same recordings as 16 kHz G.722, asterisk-core-sounds-en-g722).")
+    var prompts: String = "telephone"
+
     @Option(help: "Frames per clip (25 fps).")
     var frames: Int = 75
 
@@ -62,6 +65,9 @@ struct SynthCommand: AsyncParsableCommand {
         }
         _ = try parsedKinds()
         _ = try parsedSNR()
+        guard PromptRecordings(rawValue: prompts) != nil else {
+            throw ValidationError("--prompts must be one of \(PromptRecordings.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
         guard SpeakerSplit(rawValue: speakers) != nil else {
             throw ValidationError("--speakers must be one of \(SpeakerSplit.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -88,7 +94,7 @@ struct SynthCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var configuration = SynthConfiguration()
+        var configuration = SynthConfiguration(prompts: PromptRecordings(rawValue: prompts) ?? .telephone)
         configuration.frames = frames
         configuration.size = size
         configuration.kinds = try parsedKinds()
@@ -97,6 +103,9 @@ struct SynthCommand: AsyncParsableCommand {
         configuration.genuineFraction = genuineFraction
         let split = SpeakerSplit(rawValue: speakers) ?? .all
         configuration.speakers = split == .all ? nil : split
+        if configuration.prompts == .wideband && !configuration.recordedSpeech.packages.contains(PromptRecordings.wideband.package) {
+            throw ValidationError("--prompts wideband needs the G.722 prompts (asterisk-core-sounds-en-g722): run scripts/install-deps.sh")
+        }
         if let recordedSpeechFraction {
             guard recordedSpeechFraction == 0 || configuration.recordedSpeech.available else {
                 throw ValidationError("--recorded-speech-fraction needs the recordings: \(configuration.recordedSpeech.reason ?? "not installed"); run scripts/install-deps.sh")

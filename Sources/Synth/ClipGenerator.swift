@@ -23,9 +23,15 @@ public struct SynthConfiguration: Codable, Equatable, Sendable {
     public var recordedSpeech: RecordedSpeechInventory
     /// Which speakers clips may use; nil means `.all` (and keeps corpus.json as before the split existed).
     public var speakers: SpeakerSplit?
+    /// Which copy of the Asterisk prompts recorded speech uses; nil means `.telephone` (and keeps
+    /// corpus.json as before the choice existed).
+    public private(set) var prompts: PromptRecordings?
 
-    public init() {
-        recordedSpeech = RecordedSpeech.inventory
+    /// Default settings, with recorded speech from the copy of the Asterisk prompts `prompts`
+    /// names and the inventory of what this machine has of it.
+    public init(prompts: PromptRecordings = .telephone) {
+        self.prompts = prompts == .telephone ? nil : prompts
+        recordedSpeech = RecordedSpeech.inventory(prompts)
         recordedSpeechFraction = recordedSpeech.available ? 0.3 : 0
     }
 
@@ -64,9 +70,9 @@ public enum ClipGenerator {
         let margin = 0.8
         try configuration.checkRecordedSpeech()
         let recordedFraction = configuration.effectiveRecordedSpeechFraction
-        let split = configuration.speakers ?? .all
+        let split = configuration.speakers ?? .all, prompts = configuration.prompts ?? .telephone
         let primary = recordedFraction > 0 && random.chance(recordedFraction)
-            ? try RecordedSpeech.track(seconds: duration + 2 * margin, split: split, using: &random)
+            ? try RecordedSpeech.track(seconds: duration + 2 * margin, split: split, prompts: prompts, using: &random)
             : try speakLongEnough(seconds: duration + 2 * margin, split: split, using: &random)
         let start = random.uniform(margin, primary.duration - duration - margin)
         let lead = random.uniform(0, 0.06)
@@ -101,13 +107,13 @@ public enum ClipGenerator {
             entry.offsetFrames = shift
             entry.frameSync = Array(repeating: 0, count: frameCount)
         case .dub:
-            let other = try otherSpeech(for: primary, seconds: duration + 0.4, split: split, using: &random)
+            let other = try otherSpeech(for: primary, seconds: duration + 0.4, split: split, prompts: prompts, using: &random)
             let otherStart = random.uniform(0.1, other.duration - duration - 0.1)
             audio = other.read(from: otherStart, count: samples)
             entry.otherSpeech = other.source(start: otherStart)
             entry.frameSync = Array(repeating: 0, count: frameCount)
         case .partial:
-            let other = try otherSpeech(for: primary, seconds: duration + 0.4, split: split, using: &random)
+            let other = try otherSpeech(for: primary, seconds: duration + 0.4, split: split, prompts: prompts, using: &random)
             let otherStart = random.uniform(0.1, other.duration - duration - 0.1)
             let length = random.uniform(0.5, min(1.5, duration - 0.6))
             let segmentStart = random.uniform(0.2, duration - length - 0.2)
@@ -129,7 +135,7 @@ public enum ClipGenerator {
             for t in 0..<frameCount where abs((factor - 1) * (Double(t) + 0.5)) >= 1 { entry.frameSync[t] = 0 }
             entry.offsetFrames = Int(((factor - 1) * (Double(frameCount) - 0.5)).rounded())
         case .lipsync:
-            let other = try otherSpeech(for: primary, seconds: duration + 0.4, split: split, using: &random)
+            let other = try otherSpeech(for: primary, seconds: duration + 0.4, split: split, prompts: prompts, using: &random)
             let otherStart = random.uniform(0.1, other.duration - duration - 0.1)
             audio = other.read(from: otherStart, count: samples)
             let otherTrack = Coarticulation(phonemes: other.phonemes)
@@ -203,10 +209,11 @@ public enum ClipGenerator {
 
     /// A second utterance: the same voice half the time, so a dub is not given away by the voice.
     /// A recorded primary gets other recordings (of the same speaker, as a rule).
-    static func otherSpeech(for primary: SpeechTrack, seconds: Double, split: SpeakerSplit,
+    static func otherSpeech(for primary: SpeechTrack, seconds: Double, split: SpeakerSplit, prompts: PromptRecordings,
                             using random: inout SeededRandom) throws -> SpeechTrack {
         if primary.source == "recorded" {
-            return try RecordedSpeech.track(seconds: seconds, excluding: Set(primary.files ?? []), split: split, using: &random)
+            return try RecordedSpeech.track(seconds: seconds, excluding: Set(primary.files ?? []), split: split, prompts: prompts,
+                                            using: &random)
         }
         let voice = try random.chance(0.5) ? primary.voice : randomVoice(split: split, using: &random)
         return try speakLongEnough(seconds: seconds, voice: voice, split: split, using: &random)

@@ -42,10 +42,34 @@ public enum RecordedSpeechError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .inventoryMismatch(let expected, let found):
             return "the settings name recorded speech \(expected ?? "none") but this machine has \(found ?? "none"): "
-                + "install asterisk-core-sounds-en-wav and pocketsphinx-testdata (scripts/install-deps.sh) or make the corpus again"
+                + "install the Asterisk prompts and pocketsphinx-testdata (scripts/install-deps.sh) or make the corpus again"
         case .noRecordings:
             return "no aligned recorded speech is installed: run scripts/install-deps.sh"
         }
+    }
+}
+
+/// Which copy of Allison Smith's Asterisk prompts recorded speech uses (the LibriVox sentences
+/// are the same in both). The two hold the same recordings, and the committed alignment times
+/// both (`scripts/fixtures/add_wideband_prompts.py`).
+public enum PromptRecordings: String, Codable, CaseIterable, Sendable {
+    /// `asterisk-core-sounds-en-wav`: 8 kHz PCM, nothing above 4 kHz. Every corpus up to the
+    /// eighteenth session used these, and settings that name no choice mean them.
+    case telephone
+    /// `asterisk-core-sounds-en-g722`: G.722 at 16 kHz, with the fricatives' energy above 4 kHz.
+    case wideband
+
+    /// The Debian package of this copy.
+    public var package: String {
+        switch self {
+        case .telephone: return "asterisk-core-sounds-en-wav"
+        case .wideband: return "asterisk-core-sounds-en-g722"
+        }
+    }
+
+    /// Whether a recording from `package` belongs to this choice: the other copy's package is left out.
+    func allows(package: String) -> Bool {
+        Self.allCases.allSatisfy { $0 == self || $0.package != package }
     }
 }
 
@@ -72,30 +96,36 @@ public enum RecordedSpeech {
         var inventory: RecordedSpeechInventory
     }
 
-    nonisolated(unsafe) private static var cachedCatalogue: Catalogue?
+    nonisolated(unsafe) private static var cachedCatalogues: [PromptRecordings: Catalogue] = [:]
     private static let lock = NSLock()
 
-    private static var catalogue: Catalogue {
+    private static func catalogue(_ prompts: PromptRecordings) -> Catalogue {
         lock.withLock {
-            if let cachedCatalogue { return cachedCatalogue }
+            if let cached = cachedCatalogues[prompts] { return cached }
             let made: Catalogue
             do {
-                let alignment = try PhoneAlignment.bundled()
+                var alignment = try PhoneAlignment.bundled()
+                alignment.utterances = alignment.utterances.filter { prompts.allows(package: $0.package) }
                 let verified = verifiedUtterances(alignment)
                 made = Catalogue(utterances: verified, inventory: inventory(of: verified, aligned: alignment.utterances.count))
             } catch {
                 made = Catalogue(utterances: [], inventory: .none("the alignment resource could not be read: \(error)"))
             }
-            cachedCatalogue = made
+            cachedCatalogues[prompts] = made
             return made
         }
     }
 
-    /// Recordings on this machine that match the alignment, sorted by path.
-    public static var utterances: [PhoneAlignment.Utterance] { catalogue.utterances }
+    /// Recordings on this machine that match the alignment, sorted by path, with the prompts
+    /// in the copy `prompts` names.
+    public static func utterances(_ prompts: PromptRecordings = .telephone) -> [PhoneAlignment.Utterance] {
+        catalogue(prompts).utterances
+    }
 
-    /// What this machine has (checked once per process).
-    public static var inventory: RecordedSpeechInventory { catalogue.inventory }
+    /// What this machine has of the recordings `prompts` chooses (checked once per process).
+    public static func inventory(_ prompts: PromptRecordings = .telephone) -> RecordedSpeechInventory {
+        catalogue(prompts).inventory
+    }
 
     /// The utterances of `alignment` whose file exists here with the aligned SHA-256, sorted by path.
     public static func verifiedUtterances(_ alignment: PhoneAlignment) -> [PhoneAlignment.Utterance] {
@@ -111,7 +141,7 @@ public enum RecordedSpeech {
     /// The inventory of verified utterances.
     public static func inventory(of verified: [PhoneAlignment.Utterance], aligned: Int) -> RecordedSpeechInventory {
         guard !verified.isEmpty else {
-            return .none("none of the \(aligned) aligned recordings is installed: asterisk-core-sounds-en-wav and pocketsphinx-testdata are missing")
+            return .none("none of the \(aligned) aligned recordings is installed: the Asterisk prompts and pocketsphinx-testdata are missing")
         }
         let hashes = verified.map { "\($0.path) \($0.sha256)\n" }.joined()
         return RecordedSpeechInventory(
@@ -140,8 +170,8 @@ public enum RecordedSpeech {
     /// their phone times shifted onto the track. Peak-normalised to 0.8.
     /// - Parameter excluding: Paths not to use (the primary track's, for a second utterance).
     static func track(seconds: Double, excluding: Set<String> = [], split: SpeakerSplit = .all,
-                      using random: inout SeededRandom) throws -> SpeechTrack {
-        let all = utterances.filter { split.allows(package: $0.package) }
+                      prompts: PromptRecordings = .telephone, using random: inout SeededRandom) throws -> SpeechTrack {
+        let all = utterances(prompts).filter { split.allows(package: $0.package) }
         guard !all.isEmpty else { throw RecordedSpeechError.noRecordings }
         let pool = all.filter { !excluding.contains($0.path) }
         let first = random.pick(pool.isEmpty ? all : pool)
@@ -190,7 +220,7 @@ extension SynthConfiguration {
     /// Throws unless this machine has the recordings the settings name (when they are used).
     func checkRecordedSpeech() throws {
         guard effectiveRecordedSpeechFraction > 0 else { return }
-        let here = RecordedSpeech.inventory
+        let here = RecordedSpeech.inventory(prompts ?? .telephone)
         guard here.fingerprint == recordedSpeech.fingerprint else {
             throw RecordedSpeechError.inventoryMismatch(expected: recordedSpeech.fingerprint, found: here.fingerprint)
         }

@@ -7,8 +7,10 @@ import Testing
 /// committed pocketsphinx alignment. Tests that need the recordings are skipped, with the
 /// reason, only where the packages are not installed (scripts/install-deps.sh installs them).
 @Suite struct RecordedSpeechTests {
-    static let installed = RecordedSpeech.inventory.available
-    static let skipReason: Comment = "recorded speech not installed (\(RecordedSpeech.inventory.reason ?? "")): run scripts/install-deps.sh"
+    static let installed = RecordedSpeech.inventory().available
+    static let skipReason: Comment = "recorded speech not installed (\(RecordedSpeech.inventory().reason ?? "")): run scripts/install-deps.sh"
+    static let widebandInstalled = RecordedSpeech.inventory(.wideband).packages.contains(PromptRecordings.wideband.package)
+    static let widebandSkipReason: Comment = "asterisk-core-sounds-en-g722 not installed: run scripts/install-deps.sh"
 
     func configuration(kinds: [ManipulationKind], fraction: Double = 1) -> SynthConfiguration {
         var configuration = SynthConfiguration()
@@ -26,7 +28,8 @@ import Testing
         #expect(alignment.format == 1)
         #expect(alignment.tool.contains("pocketsphinx"))
         #expect(alignment.utterances.count > 200)
-        #expect(Set(alignment.utterances.map(\.package)) == ["asterisk-core-sounds-en-wav", "pocketsphinx-testdata"])
+        #expect(Set(alignment.utterances.map(\.package))
+                == ["asterisk-core-sounds-en-wav", "asterisk-core-sounds-en-g722", "pocketsphinx-testdata"])
         var disordered = 0
         for utterance in alignment.utterances {
             #expect(utterance.sha256.count == 64)
@@ -97,7 +100,7 @@ import Testing
     }
 
     @Test(.enabled(if: installed, skipReason)) func recordedUtterancesDecodeWithPhonesInsideTheAudio() throws {
-        let utterances = RecordedSpeech.utterances
+        let utterances = RecordedSpeech.utterances()
         for index in stride(from: 0, to: utterances.count, by: max(1, utterances.count / 25)) {
             let utterance = utterances[index]
             let decoded = try RecordedSpeech.decode(utterance)
@@ -114,7 +117,7 @@ import Testing
         let vowels: Set<String> = ["AA", "AE", "AH", "AO", "AW", "AY", "EH", "ER", "EY", "IH", "IY", "OW", "OY", "UH", "UW"]
         var silence: [Double] = [], vowel: [Double] = []
         var quieterInside = 0, pauses = 0
-        for utterance in RecordedSpeech.utterances.prefix(60) {
+        for utterance in RecordedSpeech.utterances().prefix(60) {
             let decoded = try RecordedSpeech.decode(utterance)
             let frames = decoded.samples.count / 160
             let energy = (0..<frames).map { f -> Double in
@@ -187,5 +190,89 @@ import Testing
             sources.insert(a.entry.speech.source)
         }
         print("sources with fraction 0.5: \(sources.sorted())")
+    }
+
+    /// The two copies of the prompts: each choice takes one package and never the other, the
+    /// wideband copy times its prompts as the telephone copy does, and only it carries energy above
+    /// 4 kHz (a plain DFT of 20 ms frames: the fricatives' frames of the 16 kHz G.722 files put
+    /// most of their energy there, the 8 kHz files' frames under 5 %).
+    @Test(.enabled(if: installed && widebandInstalled, widebandSkipReason)) func widebandPromptsCarryTheHighBand() throws {
+        let telephone = RecordedSpeech.utterances(.telephone), wideband = RecordedSpeech.utterances(.wideband)
+        #expect(Set(telephone.map(\.package)) == ["asterisk-core-sounds-en-wav", "pocketsphinx-testdata"])
+        #expect(Set(wideband.map(\.package)) == ["asterisk-core-sounds-en-g722", "pocketsphinx-testdata"])
+        #expect(RecordedSpeech.inventory(.telephone).fingerprint != RecordedSpeech.inventory(.wideband).fingerprint)
+        let narrowByName = Dictionary(uniqueKeysWithValues: telephone.filter { $0.package == "asterisk-core-sounds-en-wav" }
+            .map { (URL(fileURLWithPath: $0.filePath).deletingPathExtension().path, $0) })
+        let prompts = wideband.filter { $0.package == "asterisk-core-sounds-en-g722" }
+        #expect(prompts.count == narrowByName.count)
+        var checked = 0, fricativeRich = 0
+        for prompt in stride(from: 0, to: prompts.count, by: max(1, prompts.count / 8)).map({ prompts[$0] }) {
+            let name = URL(fileURLWithPath: prompt.filePath).deletingPathExtension().path
+            let narrow = try #require(narrowByName[name])
+            #expect(prompt.phones == narrow.phones && prompt.text == narrow.text)
+            let wide = try RecordedSpeech.decode(prompt), tele = try RecordedSpeech.decode(narrow)
+            #expect(abs(wide.duration - tele.duration) < 0.02, "\(name)")
+            let wideShare = Self.largestShareAbove4kHz(wide.samples), teleShare = Self.largestShareAbove4kHz(tele.samples)
+            print("\(name): largest share of a frame's energy above 4 kHz: G.722 \(wideShare), 8 kHz \(teleShare)")
+            // A prompt without fricatives ("there are") has little above 4 kHz in either copy,
+            // but still far more in the wideband one.
+            #expect(wideShare > 20 * teleShare, "\(name)")
+            #expect(teleShare < 0.05, "\(name)")
+            if wideShare > 0.5 { fricativeRich += 1 }
+            checked += 1
+        }
+        #expect(checked >= 8)
+        #expect(fricativeRich >= checked * 3 / 4)
+    }
+
+    /// The largest fraction of a 20 ms frame's energy above 4 kHz, over the frames within 30 dB
+    /// of the loudest (a Hann-windowed DFT by its definition; 16 kHz audio).
+    static func largestShareAbove4kHz(_ samples: [Float]) -> Double {
+        let n = 320, bins = n / 2 + 1
+        let window = (0..<n).map { 0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(n)) }
+        var shares: [(energy: Double, share: Double)] = []
+        for start in stride(from: 0, to: samples.count - n, by: n) {
+            var total = 0.0, high = 0.0
+            for k in 0..<bins {
+                var re = 0.0, im = 0.0
+                for t in 0..<n {
+                    let x = Double(samples[start + t]) * window[t], angle = -2 * Double.pi * Double(k * t) / Double(n)
+                    re += x * cos(angle); im += x * sin(angle)
+                }
+                let power = re * re + im * im
+                total += power
+                if k * 16_000 / n > 4_000 { high += power }
+            }
+            shares.append((total, total > 0 ? high / total : 0))
+        }
+        let loudest = shares.map(\.energy).max() ?? 0
+        return shares.filter { $0.energy >= loudest / 1000 }.map(\.share).max() ?? 0
+    }
+
+    /// `--prompts wideband` settings name their choice and use the G.722 prompts for recorded
+    /// speech; settings without the key read as the telephone copy, as every corpus before it.
+    @Test(.enabled(if: installed && widebandInstalled, widebandSkipReason)) func widebandSettingsUseTheG722Prompts() throws {
+        var configuration = SynthConfiguration(prompts: .wideband)
+        configuration.kinds = [.genuine, .dub]
+        configuration.frames = 50
+        configuration.size = 64
+        configuration.preset = "ultrafast"
+        configuration.noiseProbability = 0
+        configuration.recordedSpeechFraction = 1
+        configuration.speakers = .training
+        #expect(configuration.prompts == .wideband)
+        #expect(configuration.recordedSpeech.packages == ["asterisk-core-sounds-en-g722", "pocketsphinx-testdata"])
+        for index in 0..<2 {
+            let clip = try ClipGenerator.make(index: index, seed: 5, configuration: configuration)
+            let files = try #require(clip.entry.speech.files)
+            #expect(files.allSatisfy { $0.hasPrefix("asterisk-core-sounds-en-g722:") && $0.hasSuffix(".g722") })
+        }
+        let encoded = try JSONEncoder().encode(configuration)
+        #expect(try JSONDecoder().decode(SynthConfiguration.self, from: encoded) == configuration)
+        var plain = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(SynthConfiguration())) as? [String: Any])
+        #expect(plain["prompts"] == nil)
+        plain["prompts"] = nil
+        let decoded = try JSONDecoder().decode(SynthConfiguration.self, from: JSONSerialization.data(withJSONObject: plain))
+        #expect(decoded.prompts == nil && decoded == SynthConfiguration())
     }
 }
