@@ -103,7 +103,7 @@ struct SynthCommand: AsyncParsableCommand {
         configuration.genuineFraction = genuineFraction
         let split = SpeakerSplit(rawValue: speakers) ?? .all
         configuration.speakers = split == .all ? nil : split
-        if configuration.prompts == .wideband && !configuration.recordedSpeech.packages.contains(PromptRecordings.wideband.package) {
+        if configuration.promptRecordings == .wideband && !configuration.recordedSpeech.packages.contains(PromptRecordings.wideband.package) {
             throw ValidationError("--prompts wideband needs the G.722 prompts (asterisk-core-sounds-en-g722): run scripts/install-deps.sh")
         }
         if let recordedSpeechFraction {

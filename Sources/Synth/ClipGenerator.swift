@@ -26,6 +26,8 @@ public struct SynthConfiguration: Codable, Equatable, Sendable {
     /// Which copy of the Asterisk prompts recorded speech uses; nil means `.telephone` (and keeps
     /// corpus.json as before the choice existed).
     public private(set) var prompts: PromptRecordings?
+    /// The copy of the prompts in use: ``prompts``, or `.telephone` where it is nil.
+    public var promptRecordings: PromptRecordings { prompts ?? .telephone }
 
     /// Default settings, with recorded speech from the copy of the Asterisk prompts `prompts`
     /// names and the inventory of what this machine has of it.
@@ -70,7 +72,7 @@ public enum ClipGenerator {
         let margin = 0.8
         try configuration.checkRecordedSpeech()
         let recordedFraction = configuration.effectiveRecordedSpeechFraction
-        let split = configuration.speakers ?? .all, prompts = configuration.prompts ?? .telephone
+        let split = configuration.speakers ?? .all, prompts = configuration.promptRecordings
         let primary = recordedFraction > 0 && random.chance(recordedFraction)
             ? try RecordedSpeech.track(seconds: duration + 2 * margin, split: split, prompts: prompts, using: &random)
             : try speakLongEnough(seconds: duration + 2 * margin, split: split, using: &random)

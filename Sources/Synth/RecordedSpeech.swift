@@ -220,7 +220,7 @@ extension SynthConfiguration {
     /// Throws unless this machine has the recordings the settings name (when they are used).
     func checkRecordedSpeech() throws {
         guard effectiveRecordedSpeechFraction > 0 else { return }
-        let here = RecordedSpeech.inventory(prompts ?? .telephone)
+        let here = RecordedSpeech.inventory(promptRecordings)
         guard here.fingerprint == recordedSpeech.fingerprint else {
             throw RecordedSpeechError.inventoryMismatch(expected: recordedSpeech.fingerprint, found: here.fingerprint)
         }

@@ -269,9 +269,8 @@ import Testing
         }
         let encoded = try JSONEncoder().encode(configuration)
         #expect(try JSONDecoder().decode(SynthConfiguration.self, from: encoded) == configuration)
-        var plain = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(SynthConfiguration())) as? [String: Any])
+        let plain = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(SynthConfiguration())) as? [String: Any])
         #expect(plain["prompts"] == nil)
-        plain["prompts"] = nil
         let decoded = try JSONDecoder().decode(SynthConfiguration.self, from: JSONSerialization.data(withJSONObject: plain))
         #expect(decoded.prompts == nil && decoded == SynthConfiguration())
     }
